@@ -4,6 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 OUT    ?= build
+NODE_STAMP := node_modules/.package-lock-stamp
 
 .PHONY: install build validate serve test lint typecheck bench lock clean
 
@@ -13,7 +14,7 @@ $(STAMP): pyproject.toml constraints.txt
 	$(BIN)/python -m pip install -q -c constraints.txt -e '.[test]'
 	touch $(STAMP)
 
-install: $(STAMP)
+install: $(STAMP) $(NODE_STAMP)
 
 build: install
 	$(BIN)/cybertreaty build --out $(OUT)
@@ -33,6 +34,19 @@ typecheck: install
 
 test: lint typecheck
 	$(BIN)/pytest
+
+# The query editor's front-end files (YASGUI from npm), pinned by package-lock.json and served by
+# our own server from node_modules/; `npm ci` runs again whenever the lockfile changes.
+$(NODE_STAMP): package.json package-lock.json
+	npm ci --no-audit --no-fund
+	touch $(NODE_STAMP)
+
+# Debian's headless Chromium for the browser test of the query editor (root on dev machines and CI).
+.PHONY: chromium
+chromium:
+	command -v chromium >/dev/null || (apt-get update && apt-get install -y chromium)
+
+test: chromium
 
 bench: install
 	$(BIN)/python bench/build_validate.py

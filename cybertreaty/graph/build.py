@@ -78,7 +78,9 @@ def ontology_quads() -> list[Quad]:
     """The ontology as one named graph, so SPARQL users can read class and property labels."""
     graph = NamedNode(ONTOLOGY_IRI)
     with ontology_file().open("rb") as handle:
-        return [Quad(t.subject, t.predicate, t.object, graph) for t in pyoxigraph.parse(handle, RdfFormat.TURTLE)]
+        return [
+            Quad(t.subject, t.predicate, t.object, graph) for t in pyoxigraph.parse(handle, RdfFormat.TURTLE)
+        ]
 
 
 def _graph_provenance(quads: set[Quad], iris: Iris, built: dt.datetime) -> list[Quad]:
@@ -138,10 +140,13 @@ def write_dumps(quads: Sequence[Quad], folder: Path) -> list[Dump]:
             pyoxigraph.serialize(triples, path, fmt, prefixes=_prefixes())
         dumps.append(Dump(filename, fmt.media_type, path.stat().st_size))
     packed = folder / "cybertreaty.nq.gz"
-    with (folder / "cybertreaty.nq").open("rb") as source, packed.open("wb") as raw:
-        # mtime=0 keeps the archive identical across builds of the same data.
-        with gzip.GzipFile(filename="cybertreaty.nq", mode="wb", fileobj=raw, mtime=0) as target:
-            shutil.copyfileobj(source, target)
+    # mtime=0 keeps the archive identical across builds of the same data.
+    with (
+        (folder / "cybertreaty.nq").open("rb") as source,
+        packed.open("wb") as raw,
+        gzip.GzipFile(filename="cybertreaty.nq", mode="wb", fileobj=raw, mtime=0) as target,
+    ):
+        shutil.copyfileobj(source, target)
     dumps.append(Dump(packed.name, "application/n-quads", packed.stat().st_size))
     return dumps
 
@@ -154,7 +159,9 @@ def fill_store(store: pyoxigraph.Store, quads: Sequence[Quad]) -> None:
     which is what sd:UnionDefaultGraph promises.
     """
     store.bulk_extend(quads)
-    store.bulk_extend(Quad(t.subject, t.predicate, t.object, DefaultGraph()) for t in {q.triple for q in quads})
+    store.bulk_extend(
+        Quad(t.subject, t.predicate, t.object, DefaultGraph()) for t in {q.triple for q in quads}
+    )
 
 
 def write_store(quads: Sequence[Quad], path: Path) -> None:

@@ -88,7 +88,9 @@ class Registry:
         value = row.required(column)
         found = self.states.get(value) or self.organisations.get(value)
         if found is None:
-            raise row.error(column, f"{value!r} is neither a State in states.csv nor an id in organisations.csv")
+            raise row.error(
+                column, f"{value!r} is neither a State in states.csv nor an id in organisations.csv"
+            )
         return found
 
     def state(self, row: Row, column: str) -> Entity:
@@ -128,7 +130,7 @@ class Claims:
             self.quads.append(Quad(s, p, o, graph))
 
 
-def annotations(subject: Subject, row: Row, registry: Registry) -> list[Triple]:
+def claim_notes(subject: Subject, row: Row, registry: Registry) -> list[Triple]:
     """The columns every claim row may carry: sources, quote, doubt and note."""
     triples: list[Triple] = [
         (subject, iri(CT.source), registry.sources[s].node) for s in registry.row_sources(row)

@@ -152,7 +152,9 @@ def read_rows(path: Path, columns: Sequence[str]) -> Iterator[Row]:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
         line = raw[: exc.start].count(b"\n") + 1
-        raise RowError(str(path), line, "", f"is not valid UTF-8 (byte {exc.start}); save it as UTF-8") from None
+        raise RowError(
+            str(path), line, "", f"is not valid UTF-8 (byte {exc.start}); save it as UTF-8"
+        ) from None
     reader = csv.reader(text.splitlines(keepends=True), strict=True)
     try:
         header = next(reader)
@@ -195,7 +197,5 @@ def _rows(path: Path, reader: Iterator[list[str]], header: list[str]) -> Iterato
         if not record or all(not cell.strip() for cell in record):
             continue
         if len(record) != len(header):
-            raise RowError(
-                str(path), start, "", f"has {len(record)} fields but the header has {len(header)}"
-            )
+            raise RowError(str(path), start, "", f"has {len(record)} fields but the header has {len(header)}")
         yield Row(path, start, dict(zip(header, record, strict=True)))

@@ -41,9 +41,10 @@ def describe(quads: Sequence[Quad], iris: Iris, dumps: Sequence[Dump], built: dt
             dataset,
             NamedNode(DCTERMS + "description"),
             english(
-                "States, organisations, treaties, General Assembly resolutions, recorded votes and the actions "
-                "of States around the United Nations Convention against Cybercrime and the Council of Europe "
-                "Convention on Cybercrime. Every fact is in the named graph of the source document it is taken from."
+                "States, organisations, treaties, General Assembly resolutions, recorded votes and the "
+                "actions of States around the United Nations Convention against Cybercrime and the Council "
+                "of Europe Convention on Cybercrime. Every fact is in the named graph of the source document "
+                "it is taken from."
             ),
         ),
         Triple(dataset, NamedNode(DCTERMS + "license"), LICENCE),
@@ -54,7 +55,9 @@ def describe(quads: Sequence[Quad], iris: Iris, dumps: Sequence[Dump], built: dt
         Triple(dataset, iri(VOID.vocabulary), NamedNode(PREFIXES["ct"])),
         Triple(dataset, NamedNode(DCTERMS + "conformsTo"), NamedNode(ONTOLOGY_IRI)),
     ]
-    triples += [Triple(dataset, iri(VOID.vocabulary), NamedNode(PREFIXES[p])) for p in ("org", "prov", "skos")]
+    triples += [
+        Triple(dataset, iri(VOID.vocabulary), NamedNode(PREFIXES[p])) for p in ("org", "prov", "skos")
+    ]
     triples += _counts(dataset, quads)
     triples += _subsets(dataset, quads)
     triples += _distributions(dataset, iris, dumps)
@@ -110,7 +113,11 @@ def _distributions(dataset: NamedNode, iris: Iris, dumps: Sequence[Dump]) -> lis
             Triple(dataset, iri(DCAT.distribution), distribution),
             Triple(distribution, RDF_TYPE, iri(DCAT.Distribution)),
             Triple(distribution, iri(DCAT.downloadURL), url),
-            Triple(distribution, iri(DCAT.mediaType), NamedNode(f"https://www.iana.org/assignments/media-types/{dump.media_type}")),
+            Triple(
+                distribution,
+                iri(DCAT.mediaType),
+                NamedNode(f"https://www.iana.org/assignments/media-types/{dump.media_type}"),
+            ),
             Triple(distribution, iri(DCAT.byteSize), typed(str(dump.size), "nonNegativeInteger")),
             Triple(distribution, NamedNode(DCTERMS + "format"), typed(dump.media_type, "string")),
         ]

@@ -22,7 +22,7 @@ from cybertreaty.graph.claims import (
     Entity,
     Registry,
     Triple,
-    annotations,
+    claim_notes,
     english,
     iri,
     typed,
@@ -52,7 +52,9 @@ class PendingAction:
 PLACEHOLDER = NamedNode("urn:cybertreaty:placeholder")
 
 
-def _common(registry: Registry, row: Row, kind: str, cls: object, instrument_kinds: Sequence[str]) -> PendingAction:
+def _common(
+    registry: Registry, row: Row, kind: str, cls: object, instrument_kinds: Sequence[str]
+) -> PendingAction:
     return PendingAction(
         row=row,
         kind=kind,
@@ -97,7 +99,9 @@ def consent(registry: Registry, row: Row) -> PendingAction:
     action = _common(registry, row, kind, CONSENT_CLASSES[kind], TREATIES)
     in_force = row.date("entry_into_force", optional=True)
     if in_force:
-        action.extra.append((PLACEHOLDER, iri(CT.entryIntoForceForActor), typed(in_force.isoformat(), "date")))
+        action.extra.append(
+            (PLACEHOLDER, iri(CT.entryIntoForceForActor), typed(in_force.isoformat(), "date"))
+        )
     action.extra += _flag(row, "reservations", CT.withReservations)
     return action
 
@@ -105,7 +109,9 @@ def consent(registry: Registry, row: Row) -> PendingAction:
 def domestic_step(registry: Registry, row: Row) -> PendingAction:
     action = _common(registry, row, "domestic-approval", CT.DomesticApproval, TREATIES)
     description = row.required("description")
-    action.extra.append((PLACEHOLDER, NamedNode("http://purl.org/dc/terms/description"), english(description)))
+    action.extra.append(
+        (PLACEHOLDER, NamedNode("http://purl.org/dc/terms/description"), english(description))
+    )
     return action
 
 
@@ -192,7 +198,9 @@ ACTION_FILES = (
         ("type", "actor", "instrument", "date", "entry_into_force", "reservations", *_ANNOTATED),
         consent,
     ),
-    ActionFile("domestic_steps.csv", ("actor", "instrument", "date", "description", *_ANNOTATED), domestic_step),
+    ActionFile(
+        "domestic_steps.csv", ("actor", "instrument", "date", "description", *_ANNOTATED), domestic_step
+    ),
     ActionFile("non_signatures.csv", ("actor", "instrument", "as_of", *_ANNOTATED), non_signature),
     ActionFile("sponsorships.csv", ("type", "actor", "instrument", "date", *_ANNOTATED), sponsorship),
     ActionFile(
@@ -222,9 +230,7 @@ def _key(action: PendingAction) -> tuple[str, str, str, str]:
     return (action.kind, action.actor.node.value, action.instrument.node.value, action.qualifier)
 
 
-def _resolve(
-    registry: Registry, pending: list[PendingAction]
-) -> list[tuple[PendingAction, NamedNode, bool]]:
+def _resolve(registry: Registry, pending: list[PendingAction]) -> list[tuple[PendingAction, NamedNode, bool]]:
     """Fix each row's node; undated rows join the one dated node of the same action, if any."""
     dated: dict[tuple[str, str, str, str], set[str]] = defaultdict(set)
     for action in pending:
@@ -240,7 +246,8 @@ def _resolve(
         instrument_id = action.row.get("instrument")
         qualifier = "-".join(part for part in (action.qualifier, date_part) if part)
         node = registry.iris.action(action.kind, actor_id, instrument_id, qualifier)
-        resolved.append((action, node, not action.when.value and not dates))
+        # An undated row that joined no dated node (none, or several to choose from) stays undated.
+        resolved.append((action, node, not action.when.value and len(dates) != 1))
     return resolved
 
 
@@ -257,5 +264,5 @@ def _emit(registry: Registry, claims: Claims, action: PendingAction, node: Named
         triples.append((node, iri(CT.dateUnknown), typed("true", "boolean")))
     triples += when_triples(node, action.when)
     triples += [(node if s == PLACEHOLDER else s, p, o) for s, p, o in action.extra]
-    triples += annotations(node, action.row, registry)
+    triples += claim_notes(node, action.row, registry)
     claims.add(triples, registry.row_sources(action.row))

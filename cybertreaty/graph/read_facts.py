@@ -15,7 +15,7 @@ from cybertreaty.graph.claims import (
     Object,
     Registry,
     Triple,
-    annotations,
+    claim_notes,
     english,
     iri,
     partial_date,
@@ -114,13 +114,15 @@ def read_instrument_facts(path: Path, registry: Registry, claims: Claims) -> Non
                 (statement, NamedNode(RDF + "predicate"), predicate),
                 (statement, NamedNode(RDF + "object"), value),
             ]
-            triples += annotations(statement, row, registry)
+            triples += claim_notes(statement, row, registry)
         claims.add(triples, sources)
 
 
 def read_ceremonies(path: Path, registry: Registry, claims: Claims) -> None:
-    columns = ("id", "label", "treaty", "place", "start", "end", "planned", "theme", "sources", "quote")
-    columns += ("doubt", "note")
+    columns = (
+        *("id", "label", "treaty", "place", "start", "end", "planned", "theme"),
+        *("sources", "quote", "doubt", "note"),
+    )
     for row in read_rows(path, columns):
         node = registry.iris.ceremony(row.slug("id"))
         treaty = registry.instrument(row, "treaty", ("treaty", "protocol"))
@@ -130,7 +132,9 @@ def read_ceremonies(path: Path, registry: Registry, claims: Claims) -> None:
             (node, iri(CT.ceremonyFor), treaty.node),
         ]
         if row.get("place"):
-            triples.append((node, iri(CT.place), registry.lookup(row, "place", registry.places, "places.csv").node))
+            triples.append(
+                (node, iri(CT.place), registry.lookup(row, "place", registry.places, "places.csv").node)
+            )
         start, end = row.date("start", optional=True), row.date("end", optional=True)
         if start and end and end < start:
             raise row.error("end", f"{end} is before the start {start}")
@@ -142,7 +146,7 @@ def read_ceremonies(path: Path, registry: Registry, claims: Claims) -> None:
             triples.append((node, iri(CT.plannedDate), english(row.get("planned"))))
         if row.get("theme"):
             triples.append((node, iri(CT.theme), english(row.get("theme"))))
-        triples += annotations(node, row, registry)
+        triples += claim_notes(node, row, registry)
         claims.add(triples, registry.row_sources(row))
 
 
@@ -173,7 +177,7 @@ def read_memberships(path: Path, registry: Registry, claims: Claims) -> None:
             (node, iri(ORG.role), iri(MEMBERSHIP_ROLES[role])),
         ]
         triples += _interval(node, partial_date(start), partial_date(end))
-        triples += annotations(node, row, registry)
+        triples += claim_notes(node, row, registry)
         claims.add(triples, registry.row_sources(row))
 
 
@@ -236,5 +240,5 @@ def read_reported_counts(path: Path, registry: Registry, claims: Claims) -> None
         as_of_literal = partial_date(as_of)
         if as_of_literal is not None:
             triples.append((node, iri(CT.asOf), as_of_literal))
-        triples += annotations(node, row, registry)
+        triples += claim_notes(node, row, registry)
         claims.add(triples, sources)

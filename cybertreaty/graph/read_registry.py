@@ -19,7 +19,7 @@ from cybertreaty.graph.claims import (
     Entity,
     Registry,
     Triple,
-    annotations,
+    claim_notes,
     english,
     iri,
     typed,
@@ -78,7 +78,7 @@ def read_sources(path: Path, registry: Registry, claims: Claims) -> None:
         node = registry.iris.source(source_id)
         title = row.required("title")
         registry.sources[source_id] = Entity(node, title, row.choice("kind", tuple(SOURCE_KINDS)))
-        triples = [
+        triples: list[Triple] = [
             (node, RDF_TYPE, iri(CT.SourceDocument)),
             (node, NamedNode(DCTERMS + "title"), english(title)),
             (node, RDFS_LABEL, english(title)),
@@ -116,8 +116,8 @@ def read_places(path: Path, registry: Registry, claims: Claims) -> None:
         node = registry.iris.place(place_id)
         label = row.required("label")
         registry.places[place_id] = Entity(node, label, "place")
-        triples = [(node, RDF_TYPE, iri(SCHEMA.Place)), (node, RDFS_LABEL, english(label))]
-        triples += annotations(node, row, registry)
+        triples: list[Triple] = [(node, RDF_TYPE, iri(SCHEMA.Place)), (node, RDFS_LABEL, english(label))]
+        triples += claim_notes(node, row, registry)
         claims.add(triples, registry.row_sources(row))
 
 
@@ -136,13 +136,17 @@ def read_states(path: Path, registry: Registry, claims: Claims) -> None:
         node = registry.iris.state(iso3)
         label = row.required("label")
         registry.states[iso3] = Entity(node, label, "state")
-        status = CT.UNMemberState if row.choice("un_status", ("member", "observer")) == "member" else CT.ObserverState
-        triples = [
+        status = (
+            CT.UNMemberState
+            if row.choice("un_status", ("member", "observer")) == "member"
+            else CT.ObserverState
+        )
+        triples: list[Triple] = [
             (node, RDF_TYPE, iri(CT.State)),
             (node, RDF_TYPE, iri(status)),
             (node, RDFS_LABEL, english(label)),
         ]
-        triples += annotations(node, row, registry)
+        triples += claim_notes(node, row, registry)
         claims.add(triples, registry.row_sources(row))
         claims.add(_iso_triples(node, country), [PYCOUNTRY_SOURCE])
 
@@ -172,18 +176,20 @@ def read_organisations(path: Path, registry: Registry, claims: Claims) -> None:
         if org_id in registry.organisations:
             raise row.error("id", f"{org_id!r} is defined twice")
         kind = row.choice("kind", tuple(ORGANISATION_CLASSES))
-        registry.organisations[org_id] = Entity(registry.iris.organisation(org_id), row.required("label"), kind)
+        registry.organisations[org_id] = Entity(
+            registry.iris.organisation(org_id), row.required("label"), kind
+        )
     for row in rows:
         entity = registry.organisations[row.get("id")]
         node = entity.node
-        triples = [(node, RDF_TYPE, iri(cls)) for cls in ORGANISATION_CLASSES[entity.kind]]
+        triples: list[Triple] = [(node, RDF_TYPE, iri(cls)) for cls in ORGANISATION_CLASSES[entity.kind]]
         triples.append((node, RDFS_LABEL, english(entity.label)))
         if row.get("official_name"):
             triples.append((node, iri(CT.officialName), english(row.get("official_name"))))
         if row.get("parent"):
             parent = registry.lookup(row, "parent", registry.organisations, "organisations.csv")
             triples.append((node, iri(ORG.unitOf), parent.node))
-        triples += annotations(node, row, registry)
+        triples += claim_notes(node, row, registry)
         claims.add(triples, registry.row_sources(row))
 
 
@@ -196,8 +202,11 @@ def read_instruments(path: Path, registry: Registry, claims: Claims) -> None:
         node = registry.iris.instrument(kind, instrument_id)
         label = row.required("label")
         registry.instruments[instrument_id] = Entity(node, label, kind)
-        triples = [(node, RDF_TYPE, iri(INSTRUMENT_CLASSES[kind])), (node, RDFS_LABEL, english(label))]
-        triples += annotations(node, row, registry)
+        triples: list[Triple] = [
+            (node, RDF_TYPE, iri(INSTRUMENT_CLASSES[kind])),
+            (node, RDFS_LABEL, english(label)),
+        ]
+        triples += claim_notes(node, row, registry)
         claims.add(triples, registry.row_sources(row))
 
 

@@ -16,7 +16,7 @@ from cybertreaty.graph.claims import (
     Entity,
     Registry,
     Triple,
-    annotations,
+    claim_notes,
     english,
     iri,
     typed,
@@ -25,7 +25,12 @@ from cybertreaty.graph.csvrows import read_rows
 from cybertreaty.graph.vocab import CT
 
 OPTIONS = {"yes": CT.Yes, "no": CT.No, "abstain": CT.Abstain, "not-voting": CT.NotVoting}
-_TOTALS = (("yes", CT.yesCount), ("no", CT.noCount), ("abstain", CT.abstainCount), ("not_voting", CT.notVotingCount))
+_TOTALS = (
+    ("yes", CT.yesCount),
+    ("no", CT.noCount),
+    ("abstain", CT.abstainCount),
+    ("not_voting", CT.notVotingCount),
+)
 
 
 @dataclass
@@ -37,8 +42,10 @@ class _Event(Entity):
 
 
 def read_vote_events(path: Path, registry: Registry, claims: Claims) -> None:
-    columns = ("id", "label", "motion", "resulting_resolution", "body", "date", "yes", "no", "abstain")
-    columns += ("not_voting", "roll_call_id", "sources", "quote", "doubt", "note")
+    columns = (
+        *("id", "label", "motion", "resulting_resolution", "body", "date", "yes", "no", "abstain"),
+        *("not_voting", "roll_call_id", "sources", "quote", "doubt", "note"),
+    )
     for row in read_rows(path, columns):
         event_id = row.slug("id")
         if event_id in registry.vote_events:
@@ -66,7 +73,7 @@ def read_vote_events(path: Path, registry: Registry, claims: Claims) -> None:
                 triples.append((node, iri(predicate), typed(str(total), "integer")))
         if row.get("roll_call_id"):
             triples.append((node, iri(CT.rollCallId), typed(row.get("roll_call_id"), "string")))
-        triples += annotations(node, row, registry)
+        triples += claim_notes(node, row, registry)
         claims.add(triples, registry.row_sources(row))
 
 
@@ -91,5 +98,5 @@ def read_votes(path: Path, registry: Registry, claims: Claims) -> None:
             (node, iri(CT.option), iri(OPTIONS[option])),
             (node, iri(CT.date), typed(event.date, "date")),
         ]
-        triples += annotations(node, row, registry)
+        triples += claim_notes(node, row, registry)
         claims.add(triples, registry.row_sources(row))

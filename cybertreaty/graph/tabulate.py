@@ -34,7 +34,9 @@ def render(answer: object, fmt: str) -> str:
         variables = [v.value for v in answer.variables]
         rows = [[solution[v] for v in variables] for solution in answer]
         return {"table": table, "csv": as_csv, "json": as_json}[fmt](variables, rows)
-    return pyoxigraph.serialize(answer, format=RdfFormat.TURTLE, prefixes=dict(PREFIXES)).decode()
+    assert isinstance(answer, pyoxigraph.QueryTriples)
+    output = pyoxigraph.serialize(answer, format=RdfFormat.TURTLE, prefixes=dict(PREFIXES))
+    return output.decode() if output else ""
 
 
 def short(cell: Cell) -> str:
@@ -44,7 +46,7 @@ def short(cell: Cell) -> str:
     if isinstance(cell, NamedNode):
         for prefix, namespace in PREFIXES.items():
             if cell.value.startswith(namespace):
-                return f"{prefix}:{cell.value[len(namespace):]}"
+                return f"{prefix}:{cell.value[len(namespace) :]}"
         return cell.value
     if isinstance(cell, BlankNode):
         return f"_:{cell.value}"
@@ -70,5 +72,7 @@ def as_csv(variables: Sequence[str], rows: Sequence[Sequence[Cell]]) -> str:
 
 
 def as_json(variables: Sequence[str], rows: Sequence[Sequence[Cell]]) -> str:
-    records = [{v: (None if c is None else c.value) for v, c in zip(variables, row, strict=True)} for row in rows]
+    records = [
+        {v: (None if c is None else c.value) for v, c in zip(variables, row, strict=True)} for row in rows
+    ]
     return json.dumps(records, ensure_ascii=False, indent=2) + "\n"

@@ -38,6 +38,7 @@ class CT(DefinedNamespace):
     Derived: URIRef
     DomesticApproval: URIRef
     Doubt: URIRef
+    Draft: URIRef
     DraftAmendment: URIRef
     DraftResolution: URIRef
     FoundingMember: URIRef

@@ -1,0 +1,442 @@
+"""Benchmark the SPARQL endpoint (issue 4): our /sparql over the embedded store, the Oxigraph
+server on the same data, and rdflib-endpoint (the plain-rdflib alternative).
+
+For each dataset (synthetic data following the ontology at about 10k, 100k and 1M triples, and the
+real graph built from data/) every target is started as its own process on loopback, the answers
+to a fixed query mix are compared across targets (as multisets of rows), and then p50/p95 latency
+and throughput are measured at concurrency 1 and 8. One table is printed, with ratios against the
+Oxigraph server, and the numbers are written to bench/results/ as JSON.
+
+    .venv/bin/python bench/sparql_endpoint.py --sizes 10k 100k real
+    .venv/bin/python bench/sparql_endpoint.py --sizes 1m --rdflib-endpoint none
+
+rdflib-endpoint pins its own dependencies, so it runs from a separate virtualenv; by default one
+is made under the system temp folder with `pip install rdflib-endpoint[cli]` (PyPI). Not a test:
+nothing here runs in `make test`.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import os
+import random
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from functools import partial
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pyoxigraph as ox
+
+from cybertreaty.graph.build import assemble, ontology_quads, write_store
+from cybertreaty.graph.iris import Iris
+from cybertreaty.graph.load import load
+from cybertreaty.paths import data_dir
+
+RESULTS = Path(__file__).parent / "results"
+SIZES = {"10k": 10_000, "100k": 100_000, "1m": 1_000_000}
+BASE = "https://w3id.org/cybertreaty/"
+CT, ORG = BASE + "ontology#", "http://www.w3.org/ns/org#"
+RDF_TYPE, LABEL = (
+    "http://www.w3.org/1999/02/22-rdf-syntax-ns#type",
+    "http://www.w3.org/2000/01/rdf-schema#label",
+)
+XSD = "http://www.w3.org/2001/XMLSchema#"
+PREFIXES = (
+    f"PREFIX ct: <{CT}> PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#> PREFIX org: <{ORG}>\n"
+    "PREFIX owl: <http://www.w3.org/2002/07/owl#>\n"
+)
+QUERIES: dict[str, str] = {
+    "lookup": 'SELECT ?label WHERE { ?s ct:iso3166Alpha3 "VNM" ; rdfs:label ?label }',
+    "join": "SELECT ?actorLabel ?instrumentLabel ?date WHERE { ?a a ct:Signature ; ct:actor ?actor ; "
+    "ct:instrument ?i ; ct:date ?date . ?actor rdfs:label ?actorLabel . ?i rdfs:label ?instrumentLabel "
+    "FILTER(lang(?actorLabel) = 'en' && lang(?instrumentLabel) = 'en') } "
+    "ORDER BY ?date ?actorLabel LIMIT 100",
+    "aggregate": "SELECT ?i (COUNT(DISTINCT ?actor) AS ?n) WHERE { ?a a ct:Signature ; ct:instrument ?i ; "
+    "ct:actor ?actor } GROUP BY ?i ORDER BY DESC(?n) ?i LIMIT 50",
+    "optional": "SELECT ?s ?code ?same WHERE { ?s a ct:State ; ct:iso3166Alpha3 ?code "
+    "OPTIONAL { ?s owl:sameAs ?same } } ORDER BY ?code LIMIT 200",
+    "not-exists": "SELECT ?s ?i WHERE { ?a a ct:Signature ; ct:actor ?s ; ct:instrument ?i "
+    "FILTER NOT EXISTS { ?r a ct:Ratification ; ct:actor ?s ; ct:instrument ?i } } ORDER BY ?s ?i LIMIT 500",
+    "path": "SELECT ?class (COUNT(?x) AS ?n) WHERE { ?x a ?class . ?class rdfs:subClassOf* ct:Action } "
+    "GROUP BY ?class ORDER BY ?class",
+    "votes": "SELECT ?event ?option (COUNT(*) AS ?n) WHERE { ?v ct:voteEvent ?event ; ct:option ?option } "
+    "GROUP BY ?event ?option ORDER BY ?event ?option LIMIT 200",
+    "members": "SELECT ?group (COUNT(DISTINCT ?s) AS ?n) WHERE { ?m org:member ?s ; "
+    "org:organization/rdfs:label ?group FILTER(lang(?group) = 'en') } GROUP BY ?group ORDER BY ?group",
+}
+
+
+# --- data ----------------------------------------------------------------------------------------
+
+
+def iri(path: str) -> ox.NamedNode:
+    return ox.NamedNode(BASE + path)
+
+
+def ct(name: str) -> ox.NamedNode:
+    return ox.NamedNode(CT + name)
+
+
+def synthetic(target: int, seed: int = 4) -> list[ox.Quad]:
+    """About ``target`` triples shaped like the built graph: States, organisations, treaties,
+    signatures, ratifications and recorded votes, each in the named graph of a source."""
+    rng = random.Random(seed)
+    quads: list[ox.Quad] = list(ontology_quads())
+    registry = iri("graph/source/registry")
+    sources = [iri(f"graph/source/s{k:02d}") for k in range(20)]
+
+    def add(graph: ox.NamedNode, s: ox.NamedNode, p: ox.NamedNode, o: Any) -> None:
+        quads.append(ox.Quad(s, p, o, graph))
+
+    states = [iri(f"id/state/{code}") for code in ["VNM", *(f"S{n:03d}" for n in range(199))]]
+    for state in states:
+        code = state.value.rsplit("/", 1)[1]
+        add(registry, state, ox.NamedNode(RDF_TYPE), ct("State"))
+        add(registry, state, ox.NamedNode(LABEL), ox.Literal(f"State {code}", language="en"))
+        add(registry, state, ct("iso3166Alpha3"), ox.Literal(code))
+        if rng.random() < 0.9:
+            add(
+                registry,
+                state,
+                ox.NamedNode("http://www.w3.org/2002/07/owl#sameAs"),
+                iri(f"wd/Q{rng.randint(1, 10**6)}"),
+            )
+    for g in range(10):
+        group = iri(f"id/org/group-{g}")
+        add(registry, group, ox.NamedNode(LABEL), ox.Literal(f"Group {g}", language="en"))
+        for state in rng.sample(states, 30):
+            membership = iri(f"id/membership/group-{g}-{state.value.rsplit('/', 1)[1]}")
+            add(registry, membership, ox.NamedNode(ORG + "member"), state)
+            add(registry, membership, ox.NamedNode(ORG + "organization"), group)
+    n = 0
+    while len(quads) < target:  # each instrument brings ~2,200 quads: signatures, ratifications, a vote
+        _instrument(add, rng, states, sources, registry, n)
+        n += 1
+    return quads
+
+
+def _instrument(
+    add: Callable[..., None],
+    rng: random.Random,
+    states: Sequence[ox.NamedNode],
+    sources: Sequence[ox.NamedNode],
+    registry: ox.NamedNode,
+    n: int,
+) -> None:
+    instrument = iri(f"id/treaty/t{n:05d}")
+    add(registry, instrument, ox.NamedNode(RDF_TYPE), ct("Treaty"))
+    add(registry, instrument, ox.NamedNode(LABEL), ox.Literal(f"Treaty {n}", language="en"))
+    event = iri(f"id/vote-event/t{n:05d}")
+    for state in states:
+        code = state.value.rsplit("/", 1)[1]
+        source = sources[rng.randrange(len(sources))]
+        graphs = [source] + (
+            [sources[(sources.index(source) + 1) % len(sources)]] if rng.random() < 0.1 else []
+        )
+        for kind, chance in (("Signature", 0.6), ("Ratification", 0.4)):
+            if rng.random() >= chance:
+                continue
+            action = iri(f"id/action/{kind.lower()}-{code}-t{n:05d}")
+            day = ox.Literal(
+                f"20{rng.randint(10, 25)}-{rng.randint(1, 12):02d}-{rng.randint(1, 28):02d}",
+                datatype=ox.NamedNode(XSD + "date"),
+            )
+            for graph in graphs:  # some facts are stated by two sources: the union must not repeat them
+                for p, o in (
+                    (ox.NamedNode(RDF_TYPE), ct(kind)),
+                    (ct("actor"), state),
+                    (ct("instrument"), instrument),
+                    (ct("date"), day),
+                    (ct("source"), iri(f"id/source/{graph.value[-3:]}")),
+                ):
+                    add(graph, action, p, o)
+        vote = iri(f"id/vote/t{n:05d}/{code}")
+        option = ct(rng.choice(["Yes", "No", "Abstain", "NotVoting"]))
+        for p, o in (
+            (ox.NamedNode(RDF_TYPE), ct("Vote")),
+            (ct("voteEvent"), event),
+            (ct("actor"), state),
+            (ct("option"), option),
+        ):
+            add(source, vote, p, o)
+
+
+def real_graph() -> list[ox.Quad]:
+    return assemble(data_dir(), Iris(), dt.datetime(2026, 1, 1, tzinfo=dt.UTC))
+
+
+# --- targets -------------------------------------------------------------------------------------
+
+
+def free_port() -> int:
+    import socket
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+@dataclass
+class Target:
+    name: str
+    url: str
+    process: subprocess.Popen[bytes]
+
+    def stop(self) -> None:
+        self.process.terminate()
+        try:
+            self.process.wait(20)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+
+
+def wait_ready(url: str, timeout: float = 600) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            if httpx.post(url, data={"query": "ASK {}"}, timeout=5).is_success:
+                return
+        except httpx.HTTPError:
+            pass
+        time.sleep(0.2)
+    raise RuntimeError(f"{url} did not come up")
+
+
+def start_ours(quads: list[ox.Quad], folder: Path) -> Target:
+    write_store(quads, folder / "store")
+    port = free_port()
+    code = (
+        "from pathlib import Path; from cybertreaty.service.server import run;"
+        "from cybertreaty.settings import Settings;"
+        f"run(Settings(store=Path({str(folder / 'store')!r}), port={port}, max_result_rows=1_000_000,"
+        " query_timeout=300, max_concurrent_queries=64), log_level='warning')"
+    )
+    process = subprocess.Popen([sys.executable, "-c", code])
+    url = f"http://127.0.0.1:{port}/sparql"
+    wait_ready(url)
+    return Target("cybertreaty", url, process)
+
+
+def start_oxigraph(quads: list[ox.Quad], folder: Path) -> Target:
+    binary = shutil.which("oxigraph", path=str(Path(sys.executable).parent)) or "oxigraph"
+    port = free_port()
+    process = subprocess.Popen(
+        [binary, "serve", "--location", str(folder / "oxigraph"), "--bind", f"127.0.0.1:{port}"],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    url = f"http://127.0.0.1:{port}/query"
+    wait_ready(url)
+    dump = folder / "data.nq"
+    load(url, dump, graph_store_url=f"http://127.0.0.1:{port}/store")
+    return Target("oxigraph", url, process)
+
+
+def start_rdflib_endpoint(binary: Path, folder: Path) -> Target:
+    port = free_port()
+    process = subprocess.Popen(
+        [str(binary), "serve", str(folder / "data.nq"), "--host", "127.0.0.1", "--port", str(port)],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    url = f"http://127.0.0.1:{port}/sparql"
+    wait_ready(url, timeout=3600)
+    return Target("rdflib-endpoint", url, process)
+
+
+def rdflib_endpoint_binary(option: str) -> Path | None:
+    """The rdflib-endpoint command: the given path, none, or one installed in a temporary venv."""
+    if option == "none":
+        return None
+    if option != "auto":
+        return Path(option)
+    venv = Path(tempfile.gettempdir()) / "cybertreaty-bench-rdflib-endpoint"
+    binary = venv / "bin" / "rdflib-endpoint"
+    if not binary.exists():
+        subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True)
+        subprocess.run([str(venv / "bin" / "pip"), "install", "-q", "rdflib-endpoint[cli]"], check=True)
+    return binary
+
+
+# --- measuring -----------------------------------------------------------------------------------
+
+
+def ask(client: httpx.Client, url: str, query: str) -> tuple[float, httpx.Response]:
+    started = time.perf_counter()
+    response = client.post(
+        url, data={"query": PREFIXES + query}, headers={"Accept": "application/sparql-results+json"}
+    )
+    return time.perf_counter() - started, response
+
+
+def rows(response: httpx.Response) -> list[tuple[str, ...]]:
+    """The answer as a sorted multiset of rows (lexical values with their kind and datatype)."""
+    body = response.json()
+    names = body["head"]["vars"]
+    found = []
+    for binding in body["results"]["bindings"]:
+        cells = []
+        for name in names:
+            term = binding.get(name, {})
+            datatype = term.get("datatype", "")
+            datatype = "" if datatype == XSD + "string" else datatype
+            cells.append(
+                f"{term.get('type', '')}|{term.get('value', '')}|{term.get('xml:lang', '')}|{datatype}"
+            )
+        found.append(tuple(cells))
+    return sorted(found)
+
+
+@dataclass
+class Run:
+    latencies: list[float] = field(default_factory=list)
+    per_query: dict[str, list[float]] = field(default_factory=dict)
+    errors: int = 0
+    wall: float = 0.0
+
+    def summary(self) -> dict[str, Any]:
+        ordered = sorted(self.latencies)
+
+        def pick(share: float) -> float:
+            return ordered[min(len(ordered) - 1, int(share * len(ordered)))] * 1000
+
+        return {
+            "requests": len(ordered),
+            "errors": self.errors,
+            "p50_ms": pick(0.5),
+            "p95_ms": pick(0.95),
+            "throughput_rps": len(ordered) / self.wall if self.wall else 0.0,
+            "p50_ms_by_query": {q: statistics.median(v) * 1000 for q, v in self.per_query.items()},
+        }
+
+
+def measure(url: str, concurrency: int, repeat: int) -> Run:
+    jobs = [name for name in QUERIES for _ in range(repeat)]
+    random.Random(1).shuffle(jobs)
+    run, lock, local = Run(), threading.Lock(), threading.local()
+
+    def one(name: str) -> None:
+        if not hasattr(local, "client"):
+            local.client = httpx.Client(timeout=3600)
+        seconds, response = ask(local.client, url, QUERIES[name])
+        with lock:
+            run.latencies.append(seconds)
+            run.per_query.setdefault(name, []).append(seconds)
+            run.errors += not response.is_success
+
+    started = time.perf_counter()
+    with ThreadPoolExecutor(concurrency) as pool:
+        list(pool.map(one, jobs))
+    run.wall = time.perf_counter() - started
+    return run
+
+
+def compare(targets: Sequence[Target]) -> dict[str, Any]:
+    """Run each query once on every target (a warm-up too); the answers must be identical."""
+    report: dict[str, Any] = {}
+    with httpx.Client(timeout=3600) as client:
+        for name, query in QUERIES.items():
+            answers = {t.name: rows(ask(client, t.url, query)[1]) for t in targets}
+            reference = answers[targets[0].name]
+            report[name] = {
+                "rows": len(reference),
+                "identical": all(a == reference for a in answers.values()),
+            }
+    return report
+
+
+def bench_dataset(
+    label: str, quads: list[ox.Quad], rdflib_binary: Path | None, repeat: int
+) -> dict[str, Any]:
+    triples = len({q.triple for q in quads})
+    print(f"\n== {label}: {len(quads)} quads, {triples} distinct triples", flush=True)
+    with tempfile.TemporaryDirectory(prefix="cybertreaty-bench-") as tmp:
+        folder = Path(tmp)
+        (folder / "data.nq").write_bytes(ox.serialize(quads, format=ox.RdfFormat.N_QUADS) or b"")
+        starters = [partial(start_oxigraph, quads, folder), partial(start_ours, quads, folder)]
+        if rdflib_binary is not None:
+            starters.append(partial(start_rdflib_endpoint, rdflib_binary, folder))
+        targets: list[Target] = []
+        try:
+            for start in starters:
+                began = time.perf_counter()
+                targets.append(start())
+                print(f"   {targets[-1].name} ready in {time.perf_counter() - began:.1f} s", flush=True)
+            equality = compare(targets)
+            measured = {
+                t.name: {str(c): measure(t.url, c, repeat * (2 if c > 1 else 1)).summary() for c in (1, 8)}
+                for t in targets
+            }
+        finally:
+            for target in targets:
+                target.stop()
+    return {
+        "dataset": label,
+        "quads": len(quads),
+        "triples": triples,
+        "results": equality,
+        "targets": measured,
+    }
+
+
+def table(datasets: Sequence[dict[str, Any]]) -> str:
+    lines = [
+        f"{'dataset':<8} {'target':<16} {'conc':>4} {'p50 ms':>9} {'p95 ms':>9} {'req/s':>8} "
+        f"{'p50 / oxigraph':>15} {'req/s / oxigraph':>17} {'identical':>9}"
+    ]
+    for data in datasets:
+        identical = all(r["identical"] for r in data["results"].values())
+        for name, by_conc in data["targets"].items():
+            for conc, stats in by_conc.items():
+                ref = data["targets"]["oxigraph"][conc]
+                p50, rps = stats["p50_ms"], stats["throughput_rps"]
+                p95 = stats["p95_ms"]
+                lines.append(
+                    f"{data['dataset']:<8} {name:<16} {conc:>4} {p50:>9.2f} {p95:>9.2f} {rps:>8.1f} "
+                    f"{p50 / ref['p50_ms']:>14.2f}x {rps / ref['throughput_rps']:>16.2f}x "
+                    f"{'yes' if identical else 'NO':>9}"
+                )
+    return "\n".join(lines)
+
+
+def main(argv: Sequence[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--sizes", nargs="+", default=["10k", "100k", "real"], choices=[*SIZES, "real"])
+    parser.add_argument("--repeat", type=int, default=5, help="times each query runs per measurement")
+    parser.add_argument("--rdflib-endpoint", default="auto", help="its command, 'auto' (temp venv) or 'none'")
+    args = parser.parse_args(argv)
+    binary = rdflib_endpoint_binary(args.rdflib_endpoint)
+    datasets = []
+    for size in args.sizes:
+        quads = real_graph() if size == "real" else synthetic(SIZES[size])
+        datasets.append(bench_dataset(size, quads, binary, args.repeat))
+    print("\n" + table(datasets))
+    RESULTS.mkdir(exist_ok=True)
+    stamp = dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%SZ")
+    out = RESULTS / f"sparql_endpoint-{stamp}.json"
+    meta = {
+        "cpus": os.cpu_count(),
+        "python": sys.version.split()[0],
+        "pyoxigraph": ox.__version__,
+        "queries": QUERIES,
+    }
+    out.write_text(json.dumps({"meta": meta, "datasets": datasets}, indent=2) + "\n", encoding="utf-8")
+    print(f"\nwritten to {out}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,224 @@
+"""The embedded backend: the pyoxigraph store written by `cybertreaty build`, opened read-only.
+
+Queries run in a pool of worker processes (graph/worker.py) so that a runaway query can be
+killed. Writes, when enabled, never touch the served directory: they produce a new immutable
+generation in ``update_dir`` (graph/writes.py) and the workers are moved to it.
+"""
+
+from __future__ import annotations
+
+import shutil
+import tempfile
+import threading
+import time
+from collections.abc import Iterable, Iterator, Mapping
+from pathlib import Path
+
+import pyoxigraph as ox
+from rdflib.term import Identifier
+
+from cybertreaty.errors import Forbidden, UpdateRejected, UpstreamError
+from cybertreaty.graph import sparql_text
+from cybertreaty.graph.formats import ResultFormat
+from cybertreaty.graph.sparql_text import QueryForm
+from cybertreaty.graph.store import (
+    DEFAULT_VALIDATOR,
+    Dataset,
+    Formats,
+    Limits,
+    QueryOutcome,
+    SelectResult,
+    Statistics,
+    WriteOutcome,
+    bind,
+    graph_get,
+    parse_select,
+    statistics,
+)
+from cybertreaty.graph.vocab import PREFIXES
+from cybertreaty.graph.worker import JobResult, QueryJob, WorkerError, WorkerPool
+from cybertreaty.graph.writes import Change, Generations, WriteJob, run_write_in_process
+from cybertreaty.settings import Settings
+
+
+class EmbeddedStore:
+    kind = "embedded"
+
+    def __init__(
+        self,
+        path: Path,
+        *,
+        workers: int = 2,
+        query_timeout: float = 10.0,
+        update_timeout: float = 120.0,
+        max_rows: int | None = 10_000,
+        max_concurrent: int = 16,
+        allowlist: Iterable[str] = (),
+        update_dir: Path | None = None,
+        validator: str = DEFAULT_VALIDATOR,
+    ) -> None:
+        if not (path / "CURRENT").exists():
+            raise FileNotFoundError(f"no store at {path}; run `cybertreaty build` first")
+        self._generations = Generations(path, update_dir)
+        self._pool = WorkerPool(self._generations.current(), workers)
+        self._query_timeout = query_timeout
+        self._update_timeout = update_timeout
+        self._max_rows = max_rows
+        self._limits = Limits(max_concurrent)
+        self._allowlist = tuple(allowlist)
+        self._validator = validator
+        self._write_lock = threading.Lock()
+        self._scratch: Path | None = None  # a temporary store we created and must remove
+
+    @classmethod
+    def from_settings(cls, settings: Settings, *, validator: str = DEFAULT_VALIDATOR) -> EmbeddedStore:
+        return cls(
+            settings.store,
+            workers=settings.workers,
+            query_timeout=settings.query_timeout,
+            update_timeout=settings.update_timeout,
+            max_rows=settings.max_result_rows,
+            max_concurrent=settings.max_concurrent_queries,
+            allowlist=settings.service_allowlist,
+            update_dir=settings.update_dir,
+            validator=validator,
+        )
+
+    @classmethod
+    def from_quads(cls, quads: Iterable[ox.Quad], **options: object) -> EmbeddedStore:
+        """A store holding ``quads`` (named graphs) in a temporary directory, removed by close()."""
+        from cybertreaty.graph.build import fill_store
+
+        scratch = Path(tempfile.mkdtemp(prefix="cybertreaty-store-"))
+        store = ox.Store(str(scratch / "store"))
+        fill_store(store, list(quads))
+        store.flush()
+        del store  # closes RocksDB so the workers can open it read-only
+        embedded = cls(scratch / "store", **options)  # type: ignore[arg-type]
+        embedded._scratch = scratch
+        return embedded
+
+    @property
+    def writable(self) -> bool:
+        return self._generations.update_dir is not None
+
+    @property
+    def allowlist(self) -> tuple[str, ...]:
+        return self._allowlist
+
+    @property
+    def base_path(self) -> Path:
+        """The built store (generation zero); its folder also holds the build's void.ttl."""
+        return self._generations.base
+
+    @property
+    def path(self) -> Path:
+        """The store directory being served (the built store, or the latest update generation)."""
+        return self._pool.path
+
+    def query(
+        self,
+        sparql: str,
+        *,
+        formats: Formats,
+        dataset: Dataset | None = None,
+        timeout: float | None = None,
+        max_rows: int | None = None,
+        base_iri: str | None = None,
+    ) -> QueryOutcome:
+        shape = sparql_text.check_outbound(sparql, self._allowlist)
+        if shape.form is not None:
+            formats.for_form(shape.form)  # 406 before any work when the form is known
+        dataset = dataset or Dataset()
+        job = QueryJob(
+            sparql,
+            formats.tabular.key if formats.tabular else None,
+            formats.graph.key if formats.graph else None,
+            dataset.default_graphs if dataset.given else None,
+            dataset.named_graphs if dataset.given else None,
+            max_rows if max_rows is not None else self._max_rows,
+            prefixes=PREFIXES,
+            form_hint=shape.form,
+            base_iri=base_iri,
+        )
+        result, elapsed = self._run(job, timeout, bool(shape.fetches))
+        if result.media_type is None:
+            formats.for_form(result.form)  # raises NotAcceptable
+        assert result.media_type is not None
+        return QueryOutcome(
+            result.body, result.media_type, result.form, result.truncated, elapsed, result.count
+        )
+
+    def select(
+        self,
+        sparql: str,
+        *,
+        bindings: Mapping[str, Identifier] | None = None,
+        timeout: float | None = None,
+        max_rows: int | None = None,
+    ) -> SelectResult:
+        if bindings:
+            sparql = bind(sparql, bindings)
+        shape = sparql_text.check_outbound(sparql, self._allowlist)
+        job = QueryJob(sparql, "json", None, max_rows=max_rows)
+        result, elapsed = self._run(job, timeout, bool(shape.fetches))
+        if result.form is not QueryForm.SELECT:
+            raise ValueError(f"select() needs a SELECT query, got {result.form.value}")
+        return parse_select(result.body, result.truncated, elapsed)
+
+    def _run(self, job: QueryJob, timeout: float | None, fetches: bool) -> tuple[JobResult, float]:
+        started = time.perf_counter()
+        with self._limits:
+            try:
+                result = self._pool.run(job, timeout or self._query_timeout)
+            except WorkerError as error:
+                if fetches:  # an allowlisted SERVICE failed: the remote endpoint's fault
+                    raise UpstreamError(f"A SERVICE call failed: {error}") from None
+                raise
+        return result, time.perf_counter() - started
+
+    def update(self, sparql: str, *, base_iri: str | None = None) -> WriteOutcome:
+        sparql_text.check_outbound(sparql, self._allowlist, update=True)
+        return self._write(Change("update", sparql=sparql, base_iri=base_iri))
+
+    def graph_get(self, graph: str | None, fmt: ResultFormat) -> QueryOutcome:
+        return graph_get(self, graph, fmt)
+
+    def graph_put(self, graph: str, data: bytes, media_type: str) -> WriteOutcome:
+        return self._write(Change("put", graph=graph, data=data, media_type=media_type))
+
+    def graph_post(self, graph: str, data: bytes, media_type: str) -> WriteOutcome:
+        return self._write(Change("post", graph=graph, data=data, media_type=media_type))
+
+    def graph_delete(self, graph: str) -> WriteOutcome:
+        return self._write(Change("delete", graph=graph))
+
+    def _write(self, change: Change) -> WriteOutcome:
+        if not self.writable:
+            raise Forbidden("This store accepts no updates (no update_dir is configured).")
+        started = time.perf_counter()
+        with self._write_lock:
+            target = self._generations.next_path()
+            job = WriteJob(str(self._generations.current()), str(target), change, self._validator)
+            try:
+                result = run_write_in_process(job, self._update_timeout)
+                if not result.report.conforms:
+                    raise UpdateRejected(result.report)
+            except BaseException:
+                shutil.rmtree(target, ignore_errors=True)
+                raise
+            self._pool.reload(target)
+            self._generations.publish(target)
+        return WriteOutcome(time.perf_counter() - started, result.triples_before, result.triples_after)
+
+    def statistics(self) -> Statistics:
+        return statistics(self)
+
+    def quads(self) -> Iterator[ox.Quad]:
+        store = ox.Store.read_only(str(self.path))
+        return (q for q in store if not isinstance(q.graph_name, ox.DefaultGraph))
+
+    def close(self) -> None:
+        self._pool.close()
+        if self._scratch is not None:
+            shutil.rmtree(self._scratch, ignore_errors=True)

@@ -1,0 +1,265 @@
+"""What we need to know about a SPARQL request before the engine runs it.
+
+pyoxigraph exposes no parser without evaluation, and evaluation may already contact a SERVICE, so
+the checks here work on the token stream of the SPARQL lexical grammar (section 19.8): comments,
+strings, IRIs and prefixed names are recognised as whole tokens, and only bare words can be
+keywords. That gives the query form (for content negotiation), whether the query names its own
+dataset (FROM), and every IRI a SERVICE or LOAD would fetch.
+
+Where the lexer and the engine might disagree the rules lean towards refusing: a word that
+merely *contains* SERVICE or LOAD counts as that keyword (no other SPARQL keyword contains
+them), a SERVICE whose IRI cannot be resolved to an absolute IRI is refused, and when the text
+mentions "service" or "load" but the lexer found no such keyword, rdflib's parser double-checks.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
+from enum import StrEnum
+from typing import Any
+
+from cybertreaty.errors import BadRequest, QueryRefused
+
+
+class QueryForm(StrEnum):
+    SELECT = "SELECT"
+    ASK = "ASK"
+    CONSTRUCT = "CONSTRUCT"
+    DESCRIBE = "DESCRIBE"
+
+    @property
+    def is_tabular(self) -> bool:
+        return self in (QueryForm.SELECT, QueryForm.ASK)
+
+
+UPDATE_KEYWORDS = frozenset(
+    {"INSERT", "DELETE", "LOAD", "CLEAR", "CREATE", "DROP", "COPY", "MOVE", "ADD", "WITH"}
+)
+
+_PN_CHARS = r"\w\u00B7\u0300-\u036F\u203F-\u2040\u00C0-\uFFFF"
+_TOKEN = re.compile(
+    rf"""
+    (?P<ws>\s+)
+  | (?P<comment>\#[^\r\n]*)
+  | (?P<iri><[^<>"{{}}|^`\\\x00-\x20]*>)
+  | (?P<string>'''(?:[^'\\]|\\.|'(?!''))*'''|\"\"\"(?:[^"\\]|\\.|"(?!""))*\"\"\"
+               |'(?:[^'\\\r\n]|\\.)*'|"(?:[^"\\\r\n]|\\.)*")
+  | (?P<var>[?$][{_PN_CHARS}]+)
+  | (?P<langtag>@[A-Za-z]+(?:-[A-Za-z0-9]+)*)
+  | (?P<bnode>_:[{_PN_CHARS}.\-]*)
+  | (?P<pname>(?:[{_PN_CHARS}][{_PN_CHARS}.\-]*)?:(?:[{_PN_CHARS}.\-:%]|\\[_~.\-!$&'()*+,;=/?\#@%])*)
+  | (?P<number>[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?)
+  | (?P<word>[{_PN_CHARS}]+)
+  | (?P<other>.)
+    """,
+    re.VERBOSE | re.DOTALL,
+)
+
+
+@dataclass(frozen=True)
+class Token:
+    kind: str
+    text: str
+    start: int  # offset in the query text
+
+
+def tokens(sparql: str) -> Iterator[Token]:
+    """Significant tokens (no whitespace or comments). Never raises: unknown text is 'other'."""
+    for match in _TOKEN.finditer(sparql):
+        kind = match.lastgroup or "other"
+        if kind not in ("ws", "comment"):
+            yield Token(kind, match.group(), match.start())
+
+
+@dataclass
+class Shape:
+    """What the lexer learned about a query or update."""
+
+    form: QueryForm | None = None
+    is_update: bool = False
+    has_dataset_clause: bool = False
+    # IRIs SERVICE or LOAD would fetch; None where the target is a variable or cannot be resolved.
+    fetches: list[tuple[str, str | None]] = field(default_factory=list)
+
+
+def analyse(sparql: str) -> Shape:
+    """The query form, dataset clause and outbound fetches of ``sparql``."""
+    shape = Shape()
+    prefixes: dict[str, str] = {}
+    toks = list(tokens(sparql))
+    in_prologue = True
+    for i, tok in enumerate(toks):
+        if tok.kind != "word":
+            continue
+        word = tok.text.upper()
+        if word == "PREFIX" and _is_prefix_decl(toks, i):
+            prefixes[toks[i + 1].text[:-1]] = toks[i + 2].text[1:-1]
+            continue
+        if in_prologue and word != "BASE":
+            in_prologue = False
+            shape.form = QueryForm.__members__.get(word)
+            shape.is_update = word in UPDATE_KEYWORDS
+        if "SERVICE" in word:
+            shape.fetches.append(("SERVICE", _target(toks, i + 1, prefixes)))
+        elif "LOAD" in word:
+            shape.fetches.append(("LOAD", _target(toks, i + 1, prefixes)))
+        elif "FROM" in word:
+            shape.has_dataset_clause = True
+    return shape
+
+
+def _is_prefix_decl(toks: Sequence[Token], i: int) -> bool:
+    return (
+        i + 2 < len(toks)
+        and toks[i + 1].kind == "pname"
+        and toks[i + 1].text.endswith(":")
+        and toks[i + 2].kind == "iri"
+    )
+
+
+def _target(toks: Sequence[Token], i: int, prefixes: dict[str, str]) -> str | None:
+    """The absolute IRI that the SERVICE/LOAD at ``toks[i-1]`` names, or None if unknown."""
+    if i < len(toks) and toks[i].kind == "word" and toks[i].text.upper() == "SILENT":
+        i += 1
+    if i >= len(toks):
+        return None
+    tok = toks[i]
+    if tok.kind == "iri":
+        iri = tok.text[1:-1]
+    elif tok.kind == "pname":
+        prefix, _, local = tok.text.partition(":")
+        if prefix not in prefixes:
+            return None
+        iri = prefixes[prefix] + re.sub(r"\\(.)", r"\1", local)
+    else:
+        return None
+    # A relative IRI would be resolved by the engine against BASE; we do not guess how.
+    return iri if re.match(r"[A-Za-z][A-Za-z0-9+.\-]*:", iri) else None
+
+
+def check_outbound(sparql: str, allowlist: Sequence[str], *, update: bool = False) -> Shape:
+    """Refuse (QueryRefused) any SERVICE or LOAD whose IRI is not in ``allowlist``."""
+    shape = analyse(sparql)
+    for keyword, iri in shape.fetches:
+        if iri is None or iri not in allowlist:
+            raise QueryRefused(_refusal(keyword, iri, allowlist))
+    lowered = sparql.lower()
+    if not shape.fetches and ("service" in lowered or "load" in lowered):
+        for keyword, iri in _parser_fetches(sparql, update=update):
+            if iri is None or iri not in allowlist:
+                raise QueryRefused(_refusal(keyword, iri, allowlist))
+    return shape
+
+
+def _refusal(keyword: str, iri: str | None, allowlist: Sequence[str]) -> str:
+    target = f"<{iri}>" if iri else "an IRI that is not an absolute IRI given in the query"
+    allowed = ", ".join(f"<{a}>" for a in allowlist) if allowlist else "none"
+    return (
+        f"{keyword} to {target} is not allowed: this endpoint makes no outbound requests except to "
+        f"the endpoints on its allowlist (allowed: {allowed})."
+    )
+
+
+def _parser_fetches(sparql: str, *, update: bool) -> list[tuple[str, str | None]]:
+    """SERVICE/LOAD targets according to rdflib's parser; [] when rdflib cannot parse it."""
+    from rdflib.plugins.sparql.parser import parseQuery, parseUpdate  # slow to import: only when needed
+
+    try:
+        tree: Any = parseUpdate(sparql) if update else parseQuery(sparql)
+    except Exception:
+        # rdflib's grammar differs from the engine's in corners; the lexer verdict stands.
+        return []
+    prefixes: dict[str, str] = {}
+    found: list[tuple[str, str | None]] = []
+    _walk(tree, prefixes, found)
+    return found
+
+
+def _walk(node: Any, prefixes: dict[str, str], found: list[tuple[str, str | None]]) -> None:
+    from pyparsing import ParseResults
+
+    name = getattr(node, "name", None)
+    if name == "PrefixDecl":
+        prefixes[str(node.get("prefix") or "")] = str(node["iri"])
+    elif name == "ServiceGraphPattern":
+        found.append(("SERVICE", _resolve(node.get("term"), prefixes)))
+    elif name == "Load":
+        found.append(("LOAD", _resolve(node.get("iri"), prefixes)))
+    if isinstance(node, dict):
+        children: Any = node.values()
+    elif isinstance(node, list | ParseResults):
+        children = node
+    else:
+        return
+    for child in children:
+        if not isinstance(child, str):
+            _walk(child, prefixes, found)
+
+
+def _resolve(term: Any, prefixes: dict[str, str]) -> str | None:
+    if getattr(term, "name", None) == "pname":
+        prefix = str(term.get("prefix") or "")
+        return prefixes[prefix] + str(term.get("localname") or "") if prefix in prefixes else None
+    text = str(term)
+    return text if type(term).__name__ == "URIRef" and ":" in text else None
+
+
+def where_group_start(sparql: str) -> int | None:
+    """Offset just inside the ``{`` that opens the query's main WHERE group, or None."""
+    toks = list(tokens(sparql))
+    anchor = next((i for i, t in enumerate(toks) if t.kind == "word" and t.text.upper() == "WHERE"), None)
+    if anchor is None:
+        form = analyse(sparql).form
+        if form not in (QueryForm.SELECT, QueryForm.ASK, QueryForm.DESCRIBE):
+            return None
+        anchor = next(i for i, t in enumerate(toks) if t.kind == "word" and t.text.upper() == form.value)
+    brace = next((t for t in toks[anchor:] if t.text == "{"), None)
+    return None if brace is None else brace.start + 1
+
+
+def join_updates(first: str, second: str) -> str:
+    """One update request running ``first`` then ``second`` (the grammar's ``;`` sequence)."""
+    toks = list(tokens(first))
+    separator = "\n" if not toks or toks[-1].text == ";" else "\n;\n"
+    return first + separator + second
+
+
+def with_using(update: str, default_graphs: Sequence[str], named_graphs: Sequence[str]) -> str:
+    """The protocol's using-graph-uri / using-named-graph-uri as USING clauses in ``update``.
+
+    pyoxigraph's update() takes no dataset, so each DELETE/INSERT ... WHERE operation gets the
+    clauses written before its WHERE (found as a top-level WHERE right after a template's ``}``).
+    The IRIs must already be checked (no ``>`` or spaces). An update that names its own dataset
+    (USING, WITH) together with these parameters is refused, as the protocol requires.
+    """
+    if not default_graphs and not named_graphs:
+        return update
+    clauses = [f"USING <{g}>" for g in default_graphs] + [f"USING NAMED <{g}>" for g in named_graphs]
+    toks = list(tokens(update))
+    depth, offsets = 0, []
+    for i, tok in enumerate(toks):
+        depth += {"{": 1, "}": -1}.get(tok.text, 0)
+        if tok.kind != "word" or depth != 0:
+            continue
+        word = tok.text.upper()
+        if word in ("USING", "WITH"):
+            raise BadRequest(
+                f"The update has a {word} clause: it cannot also take using-graph-uri parameters."
+            )
+        if word == "WHERE" and i > 0 and toks[i - 1].text == "}":
+            offsets.append(tok.start)
+    for offset in reversed(offsets):
+        update = update[:offset] + " ".join(clauses) + " " + update[offset:]
+    return update
+
+
+# Words without which an update can only write the default graph (GRAPH <g>, NAMED, ALL, USING,
+# WITH, and COPY/MOVE/ADD/LOAD ... TO/INTO <g>).
+_NAMED_GRAPH_WORDS = frozenset({"GRAPH", "NAMED", "ALL", "WITH", "USING", "COPY", "MOVE", "ADD", "LOAD"})
+
+
+def may_write_named_graphs(update: str) -> bool:
+    """Whether ``update`` has any operation that can write a named graph."""
+    return any(t.kind == "word" and t.text.upper() in _NAMED_GRAPH_WORDS for t in tokens(update))

@@ -1,0 +1,267 @@
+"""Query worker processes for the embedded store: the only way to stop a pyoxigraph query.
+
+pyoxigraph has no timeout and holds the GIL-free Rust evaluation until it ends, so each query runs
+in a worker process that opened the read-only store once. When a query passes its time limit the
+parent kills that worker and starts a replacement in the background; the other workers keep
+answering. Workers are fresh Python processes (graph/processes.py): forking a process that
+already holds a RocksDB handle and threads is unsafe.
+
+This module is imported by the workers, so it imports only pyoxigraph and our small modules.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import queue
+import subprocess
+import threading
+import time
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from itertools import islice
+from multiprocessing.connection import Connection
+from pathlib import Path
+from typing import Any
+
+import pyoxigraph as ox
+
+from cybertreaty.errors import QuerySyntaxError, QueryTimeout
+from cybertreaty.graph import processes, results
+from cybertreaty.graph.formats import ResultFormat, by_key
+from cybertreaty.graph.sparql_text import QueryForm
+
+log = logging.getLogger(__name__)
+
+STARTUP_TIMEOUT = 120.0  # seconds a new worker may take to open the store
+
+
+class WorkerError(Exception):
+    """The engine failed while evaluating a query (not a syntax error); carries its message."""
+
+
+@dataclass(frozen=True)
+class QueryJob:
+    """One query, with everything a worker needs; it crosses the process boundary by pickle."""
+
+    sparql: str
+    tabular: str | None  # format key for SELECT/ASK results
+    graph: str | None  # format key for CONSTRUCT/DESCRIBE results
+    default_graphs: tuple[str, ...] | None = None  # None: the store's default graph (the union)
+    named_graphs: tuple[str, ...] | None = None
+    max_rows: int | None = None
+    prefixes: Mapping[str, str] = field(default_factory=dict)
+    form_hint: QueryForm | None = None
+    base_iri: str | None = None
+
+
+@dataclass(frozen=True)
+class JobResult:
+    body: bytes
+    media_type: str | None  # None: the result's family had no acceptable format
+    form: QueryForm
+    truncated: bool
+    count: int | None
+
+
+def execute(store: ox.Store, job: QueryJob) -> JobResult:
+    """Run ``job`` on ``store`` and serialize its result (cut after ``job.max_rows``)."""
+    answer = store.query(job.sparql, **_query_options(job))
+    if isinstance(answer, ox.QueryBoolean):
+        fmt = _format(job.tabular)
+        body = results.serialize_boolean(fmt, bool(answer)) if fmt else b""
+        return JobResult(body, fmt.media_type if fmt else None, QueryForm.ASK, False, None)
+    limit = job.max_rows
+    if isinstance(answer, ox.QuerySolutions):
+        fmt = _format(job.tabular)
+        variables = [v.value for v in answer.variables]
+        rows = [tuple(s) for s in islice(answer, None if limit is None else limit + 1)]
+        truncated = limit is not None and len(rows) > limit
+        rows = rows[:limit] if truncated else rows
+        body = results.serialize_rows(fmt, variables, rows, truncated) if fmt else b""
+        return JobResult(body, fmt.media_type if fmt else None, QueryForm.SELECT, truncated, len(rows))
+    form = QueryForm.DESCRIBE if job.form_hint is QueryForm.DESCRIBE else QueryForm.CONSTRUCT
+    fmt = _format(job.graph)
+    triples = list(islice(answer, None if limit is None else limit + 1))
+    truncated = limit is not None and len(triples) > limit
+    triples = triples[:limit] if truncated else triples
+    body = results.serialize_triples(fmt, triples, dict(job.prefixes)) if fmt else b""
+    return JobResult(body, fmt.media_type if fmt else None, form, truncated, len(triples))
+
+
+def _format(key: str | None) -> ResultFormat | None:
+    return by_key(key) if key else None
+
+
+def _query_options(job: QueryJob) -> dict[str, Any]:
+    options: dict[str, Any] = {"base_iri": job.base_iri}
+    if job.default_graphs is not None or job.named_graphs is not None:
+        # The protocol's dataset replaces the store's: unnamed parts are empty.
+        options["default_graph"] = [ox.NamedNode(g) for g in job.default_graphs or ()]
+        options["named_graphs"] = [ox.NamedNode(g) for g in job.named_graphs or ()]
+    return options
+
+
+def parse_syntax_error(error: SyntaxError) -> QuerySyntaxError:
+    """Our error from pyoxigraph's, keeping its message ("error at 3:17: expected ...")."""
+    message = str(error)
+    line = column = None
+    head = message.removeprefix("error at ").split(":", 2)
+    if len(head) == 3 and head[0].isdigit() and head[1].isdigit():
+        line, column = int(head[0]), int(head[1])
+    return QuerySyntaxError(f"SPARQL syntax error: {message}", line, column)
+
+
+def worker_main(conn: Connection, path: str) -> None:
+    """The worker process: open the store read-only, then answer jobs until told to stop."""
+    try:
+        store = ox.Store.read_only(path)
+    except OSError as error:
+        conn.send(("failed", str(error)))
+        return
+    conn.send(("ready", None))
+    while True:
+        try:
+            job = conn.recv()
+        except EOFError:  # the parent went away
+            return
+        if job is None:
+            return
+        try:
+            conn.send(("ok", execute(store, job)))
+        except SyntaxError as error:
+            conn.send(("syntax", str(error)))
+        except Exception as error:  # reported to the parent, which decides what the client sees
+            conn.send(("error", f"{type(error).__name__}: {error}"))
+
+
+class Worker:
+    def __init__(self, path: Path, generation: int) -> None:
+        self.generation = generation
+        self.process: subprocess.Popen[bytes]
+        self.process, self.conn = processes.start(f"{__name__}:worker_main", str(path))
+        if not self.conn.poll(STARTUP_TIMEOUT):
+            self.kill()
+            raise RuntimeError(f"query worker did not open {path} within {STARTUP_TIMEOUT} s")
+        try:
+            status, detail = self.conn.recv()
+        except EOFError:
+            status, detail = "failed", "the process exited"
+        if status != "ready":
+            self.kill()
+            raise RuntimeError(f"query worker could not open {path}: {detail}")
+
+    def run(self, job: QueryJob, timeout: float) -> tuple[str, Any]:
+        """Send ``job``; the reply, or raise TimeoutError (the caller then kills this worker)."""
+        self.conn.send(job)
+        if not self.conn.poll(timeout):
+            raise TimeoutError
+        reply: tuple[str, Any] = self.conn.recv()
+        return reply
+
+    @property
+    def alive(self) -> bool:
+        return self.process.poll() is None
+
+    def stop(self) -> None:
+        with contextlib.suppress(OSError):
+            self.conn.send(None)
+        try:
+            self.process.wait(5)
+        except subprocess.TimeoutExpired:
+            processes.kill(self.process)
+        self.conn.close()
+
+    def kill(self) -> None:
+        processes.kill(self.process)
+        self.conn.close()
+
+
+class WorkerPool:
+    """A fixed number of query workers over one store directory (which ``reload`` can change)."""
+
+    def __init__(self, path: Path, size: int) -> None:
+        self._path = path
+        self._size = size
+        self._generation = 0
+        self._idle: queue.Queue[Worker] = queue.Queue()
+        self._lock = threading.Lock()
+        self._closed = False
+        workers = [Worker(path, 0) for _ in range(size)]
+        for worker in workers:
+            self._idle.put(worker)
+
+    @property
+    def path(self) -> Path:
+        return self._path
+
+    def run(self, job: QueryJob, timeout: float) -> JobResult:
+        """Run ``job`` in a free worker; QueryTimeout if it (with the wait) takes over ``timeout``."""
+        deadline = time.monotonic() + timeout
+        worker = self._acquire(deadline)
+        try:
+            status, detail = worker.run(job, max(0.0, deadline - time.monotonic()))
+        except TimeoutError:
+            self._replace(worker)
+            raise QueryTimeout(f"The query was stopped after the time limit of {timeout:g} s.") from None
+        except BaseException:  # a broken pipe or an unreadable reply: this worker cannot be trusted
+            self._replace(worker)
+            raise
+        self._release(worker)
+        if status == "syntax":
+            raise parse_syntax_error(SyntaxError(detail))
+        if status == "error":
+            raise WorkerError(detail)
+        result: JobResult = detail
+        return result
+
+    def _acquire(self, deadline: float) -> Worker:
+        while True:
+            try:
+                worker = self._idle.get(timeout=max(0.0, deadline - time.monotonic()))
+            except queue.Empty:
+                raise QueryTimeout("No query worker became free within the time limit.") from None
+            if worker.generation == self._generation and worker.alive:
+                return worker
+            self._retire(worker)
+
+    def _release(self, worker: Worker) -> None:
+        if worker.generation == self._generation and not self._closed:
+            self._idle.put(worker)
+        else:
+            self._retire(worker)
+
+    def _retire(self, worker: Worker) -> None:
+        threading.Thread(target=worker.stop, daemon=True).start()
+
+    def _replace(self, worker: Worker) -> None:
+        worker.kill()
+        generation = self._generation
+        if generation == worker.generation and not self._closed:
+            threading.Thread(target=self._start_one, args=(generation,), daemon=True).start()
+
+    def _start_one(self, generation: int) -> None:
+        try:
+            fresh = Worker(self._path, generation)
+        except Exception:
+            log.exception("could not start a replacement query worker")
+            return
+        self._release(fresh)
+
+    def reload(self, path: Path) -> None:
+        """Serve ``path`` from now on: new workers start now, old ones retire when free."""
+        with self._lock:
+            fresh = [Worker(path, self._generation + 1) for _ in range(self._size)]
+            self._path = path
+            self._generation += 1
+            for worker in fresh:
+                self._idle.put(worker)
+
+    def close(self) -> None:
+        self._closed = True
+        self._generation += 1
+        while True:
+            try:
+                self._idle.get_nowait().stop()
+            except queue.Empty:
+                return

@@ -1,0 +1,139 @@
+"""The SPARQL endpoint: /sparql for queries (GET, POST form, POST application/sparql-query),
+updates (POST form or application/sparql-update, with the bearer token), HEAD, and, without a
+query, the service description (or the query editor for a browser)."""
+
+from __future__ import annotations
+
+import hmac
+from http import HTTPStatus
+
+from fastapi import APIRouter, Request, Response
+from starlette.concurrency import run_in_threadpool
+
+from cybertreaty.errors import Forbidden, NotAcceptable, Unauthorized
+from cybertreaty.graph.sparql_text import with_using
+from cybertreaty.graph.store import QueryOutcome, Store
+from cybertreaty.service import service_description as sd
+from cybertreaty.service.editor import render_editor
+from cybertreaty.service.sparql_protocol import (
+    Kind,
+    Operation,
+    choose,
+    parse_accept,
+    parse_request,
+    quality,
+    result_formats,
+)
+from cybertreaty.settings import Settings
+
+router = APIRouter()
+
+TRUNCATED_HEADER = "X-SPARQL-Truncated"
+# Headers a browser script may read on a cross-origin response (see app.py's CORS setup).
+EXPOSED_HEADERS = (TRUNCATED_HEADER, "X-SPARQL-Rows", "Server-Timing")
+
+
+def endpoint_url(request: Request) -> str:
+    """This endpoint's URL: the configured public URL, else the URL requested (without query)."""
+    return settings_of(request).public_url or str(request.url.replace(query="", fragment=""))
+
+
+def store_of(request: Request) -> Store:
+    store: Store = request.app.state.store
+    return store
+
+
+def settings_of(request: Request) -> Settings:
+    settings: Settings = request.app.state.settings
+    return settings
+
+
+@router.api_route("/sparql", methods=["GET", "HEAD", "POST"], include_in_schema=False)
+async def sparql(request: Request) -> Response:
+    body = await request.body()
+    operation = parse_request(
+        request.method, request.headers.get("content-type"), list(request.query_params.multi_items()), body
+    )
+    if operation is None:
+        return await describe_service(request)
+    if operation.kind is Kind.UPDATE:
+        return await run_update(request, operation)
+    return await run_query(request, operation)
+
+
+async def run_query(request: Request, operation: Operation) -> Response:
+    formats = result_formats(request.headers.get("accept"), operation.formats)
+    store = store_of(request)
+    outcome = await run_in_threadpool(
+        store.query,
+        operation.text,
+        formats=formats,
+        dataset=operation.dataset,
+        base_iri=endpoint_url(request),
+    )
+    return _result_response(request, outcome)
+
+
+def _result_response(request: Request, outcome: QueryOutcome) -> Response:
+    headers = {
+        "Vary": "Accept",
+        "Server-Timing": f"query;dur={outcome.elapsed * 1000:.1f}",
+    }
+    if outcome.count is not None:
+        headers["X-SPARQL-Rows"] = str(outcome.count)
+    if outcome.truncated:
+        headers[TRUNCATED_HEADER] = "true"
+    return body_response(request, outcome.body, _with_charset(outcome.media_type), headers)
+
+
+def body_response(request: Request, body: bytes, media_type: str, headers: dict[str, str]) -> Response:
+    """The response, or for HEAD the same headers without the body."""
+    if request.method == "HEAD":
+        headers = {**headers, "Content-Length": str(len(body))}
+        return Response(b"", headers=headers, media_type=media_type)
+    return Response(body, headers=headers, media_type=media_type)
+
+
+def _with_charset(media_type: str) -> str:
+    textual = media_type.startswith("text/") or media_type.endswith(("+json", "+xml", "/json", "/trig"))
+    textual = textual or media_type in ("application/n-triples", "application/n-quads")
+    return f"{media_type}; charset=utf-8" if textual else media_type
+
+
+async def run_update(request: Request, operation: Operation) -> Response:
+    authorize(request)
+    store = store_of(request)
+    dataset = operation.dataset
+    text = with_using(operation.text, dataset.default_graphs, dataset.named_graphs)
+    await run_in_threadpool(store.update, text, base_iri=endpoint_url(request))
+    request.app.state.statistics.invalidate()
+    return Response(status_code=HTTPStatus.NO_CONTENT)
+
+
+def authorize(request: Request) -> None:
+    """Writes need ``Authorization: Bearer <update_token>``; without a token, no writes at all."""
+    token = settings_of(request).update_token
+    if token is None or not store_of(request).writable:
+        raise Forbidden("This endpoint is read-only: updates are not enabled.")
+    header = request.headers.get("authorization")
+    if not header:
+        raise Unauthorized("Updates need an 'Authorization: Bearer <token>' header.")
+    scheme, _, given = header.partition(" ")
+    if scheme.lower() != "bearer" or not hmac.compare_digest(given.strip().encode(), token.encode()):
+        raise Forbidden("The bearer token is not valid for updates.")
+
+
+async def describe_service(request: Request) -> Response:
+    accept = request.headers.get("accept")
+    chosen, q = choose(accept, sd.DESCRIPTION_FORMATS)
+    if request.method == "GET" and quality(parse_accept(accept), "text/html") > q:
+        return render_editor(request)
+    if chosen is None:
+        supported = [f.media_type for f in sd.DESCRIPTION_FORMATS] + ["text/html"]
+        raise NotAcceptable(supported, "the service description")
+    settings = settings_of(request)
+    endpoint = endpoint_url(request)
+    stats = await run_in_threadpool(request.app.state.statistics.get)
+    graph = sd.describe(endpoint, settings, store_of(request), stats)
+    body = await run_in_threadpool(sd.serialize, graph, chosen)
+    return body_response(request, body, _with_charset(chosen.media_type), {"Vary": "Accept"})

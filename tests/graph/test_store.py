@@ -1,0 +1,327 @@
+"""The store layer without HTTP: both backends behind one interface, the outbound-request guard,
+result serializers, writes and generations, and loading an external engine."""
+
+from __future__ import annotations
+
+import io
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import cast
+
+import pyoxigraph as ox
+import pytest
+from rdflib import BNode, Literal, URIRef
+from rdflib.namespace import RDFS
+
+from cybertreaty.errors import (
+    Forbidden,
+    NotAcceptable,
+    QueryRefused,
+    QuerySyntaxError,
+    QueryTimeout,
+    ServerBusy,
+    UnknownResource,
+    UpdateRejected,
+)
+from cybertreaty.graph import results, sparql_text
+from cybertreaty.graph.embedded import EmbeddedStore
+from cybertreaty.graph.formats import FORMATS, Family, by_key, formats_for
+from cybertreaty.graph.load import load, read_graphs
+from cybertreaty.graph.remote import RemoteStore
+from cybertreaty.graph.sparql_text import QueryForm
+from cybertreaty.graph.store import Dataset, Formats, Limits, Store, bind
+from cybertreaty.graph.writes import Generations
+from tests.service.servers import OXIGRAPH, OxigraphServer
+from tests.service.validator import REFERENCE as VALIDATOR
+
+FIXTURE = Path(__file__).parent.parent / "service" / "data" / "endpoint.trig"
+STATE = "https://w3id.org/cybertreaty/id/state/"
+CT = "https://w3id.org/cybertreaty/ontology#"
+BETA = "https://w3id.org/cybertreaty/graph/source/beta"
+LABELS = "SELECT ?label WHERE { ?s <http://www.w3.org/2000/01/rdf-schema#label> ?label } ORDER BY ?label"
+JSON = Formats(by_key("json"), by_key("turtle"))
+needs_oxigraph = pytest.mark.skipif(OXIGRAPH is None, reason="the `oxigraph` server binary is not installed")
+
+
+@pytest.fixture(scope="module")
+def quads() -> list[ox.Quad]:
+    return list(ox.parse(path=str(FIXTURE)))
+
+
+@pytest.fixture(scope="module")
+def embedded(quads: list[ox.Quad]) -> Iterator[EmbeddedStore]:
+    store = EmbeddedStore.from_quads(quads, workers=2, query_timeout=5, max_rows=30)
+    yield store
+    store.close()
+
+
+@pytest.fixture(scope="module")
+def oxigraph(quads: list[ox.Quad], tmp_path_factory: pytest.TempPathFactory) -> Iterator[OxigraphServer]:
+    if OXIGRAPH is None:
+        pytest.skip("the `oxigraph` server binary is not installed")
+    folder = tmp_path_factory.mktemp("oxigraph")
+    server = OxigraphServer(folder / "data")
+    server.load(quads, folder)
+    yield server
+    server.stop()
+
+
+@pytest.fixture(scope="module", params=["embedded", pytest.param("remote", marks=pytest.mark.external)])
+def store(request: pytest.FixtureRequest, embedded: EmbeddedStore) -> Iterator[Store]:
+    if request.param == "embedded":
+        yield embedded
+        return
+    server = request.getfixturevalue("oxigraph")
+    remote = RemoteStore(server.query_url, query_timeout=5, max_rows=30)
+    yield remote
+    remote.close()
+
+
+def union(quads: list[ox.Quad]) -> set[ox.Triple]:
+    return {q.triple for q in quads}
+
+
+def test_query_outcome(store: Store) -> None:
+    outcome = store.query(LABELS, formats=JSON)
+    assert outcome.form is QueryForm.SELECT
+    assert outcome.media_type == "application/sparql-results+json"
+    assert outcome.count == 6 and not outcome.truncated and outcome.elapsed > 0
+    construct = store.query("CONSTRUCT WHERE { ?s a ?o }", formats=JSON)
+    assert construct.form is QueryForm.CONSTRUCT and construct.media_type == "text/turtle"
+
+
+def test_select_binds_terms_never_text(store: Store) -> None:
+    query = "SELECT ?label WHERE { ?s <http://www.w3.org/2000/01/rdf-schema#label> ?label } ORDER BY ?label"
+    france = store.select(query, bindings={"s": URIRef(STATE + "FRA")})
+    assert [r["label"] for r in france.rows] == [Literal("France", lang="en"), Literal("France", lang="fr")]
+    by_label = store.select(
+        "SELECT ?s WHERE { ?s ?p ?label }", bindings={"label": Literal("Viet Nam", lang="en")}
+    )
+    assert [r["s"] for r in by_label.rows] == [URIRef(STATE + "VNM")]
+    hostile = Literal('x" } UNION { ?s ?p ?label } #')
+    assert store.select("SELECT ?s WHERE { ?s ?p ?label }", bindings={"label": hostile}).rows == []
+
+
+def test_select_needs_select(store: Store) -> None:
+    with pytest.raises(ValueError, match="SELECT"):
+        store.select("ASK { ?s ?p ?o }")
+
+
+def test_statistics_and_quads(store: Store, quads: list[ox.Quad]) -> None:
+    stats = store.statistics()
+    assert stats.triples == len(union(quads))
+    names = {q.graph_name for q in quads if isinstance(q.graph_name, ox.NamedNode)}
+    assert stats.graphs == {g.value: sum(1 for q in quads if q.graph_name == g) for g in names}
+    assert set(store.quads()) == set(quads)
+
+
+def test_syntax_error_carries_position(store: Store) -> None:
+    with pytest.raises(QuerySyntaxError) as caught:
+        store.query("SELECT * WHERE {\n ?s ?p }", formats=JSON)
+    assert (caught.value.line, caught.value.column) == (2, 9)
+
+
+def test_not_acceptable_before_running(store: Store) -> None:
+    with pytest.raises(NotAcceptable) as caught:
+        store.query(LABELS, formats=Formats(None, by_key("turtle")))
+    assert "application/sparql-results+json" in caught.value.supported
+
+
+def test_truncation(store: Store) -> None:
+    outcome = store.query("SELECT * WHERE { ?s ?p ?o }", formats=JSON, max_rows=4)
+    assert outcome.truncated and outcome.count == 4
+    assert store.select("SELECT * WHERE { ?s ?p ?o }", max_rows=4).truncated
+
+
+def test_dataset(store: Store) -> None:
+    outcome = store.query(
+        "SELECT ?s WHERE { ?s a <https://w3id.org/cybertreaty/ontology#State> }",
+        formats=Formats(by_key("csv"), None),
+        dataset=Dataset((BETA,)),
+    )
+    assert sorted(outcome.body.decode().split()[1:]) == [STATE + "FRA", STATE + "VNM"]
+
+
+def test_graph_get(store: Store) -> None:
+    turtle = by_key("turtle")
+    assert b"Viet Nam" in store.graph_get(BETA, turtle).body
+    with pytest.raises(UnknownResource):
+        store.graph_get("http://example.org/none", turtle)
+
+
+def test_outbound_guard(store: Store) -> None:
+    with pytest.raises(QueryRefused, match="allowlist"):
+        store.query("SELECT * WHERE { SERVICE <http://127.0.0.1:9/sparql> { ?s ?p ?o } }", formats=JSON)
+
+
+def test_writes_need_a_writable_store(store: Store) -> None:
+    with pytest.raises(Forbidden):
+        store.update("INSERT DATA { GRAPH <x:g> { <x:s> <x:p> <x:o> } }")
+
+
+def test_bind_writes_a_values_block() -> None:
+    with pytest.raises(ValueError, match="blank"):
+        bind("SELECT * WHERE { ?s ?p ?o }", {"s": BNode()})
+    with pytest.raises(ValueError, match="variable"):
+        bind("SELECT * WHERE { ?s ?p ?o }", {"s) {} } #": URIRef("http://x/a")})
+    bound = bind("SELECT * WHERE { ?s ?p ?o }", {"s": URIRef("http://x/a"), "o": Literal('1" }', lang="en")})
+    assert bound == 'SELECT * WHERE { VALUES (?o ?s) { ("1\\" }"@en <http://x/a>) }  ?s ?p ?o }'
+
+
+def test_bound_variables_work_under_aggregates(store: Store) -> None:
+    query = "SELECT (COUNT(*) AS ?n) WHERE { ?s <http://www.w3.org/2000/01/rdf-schema#label> ?label }"
+    (row,) = store.select(query, bindings={"s": URIRef(STATE + "DEU")}).rows
+    assert int(row["n"]) == 2
+
+
+def test_embedded_timeout_kills_and_replaces_the_worker(embedded: EmbeddedStore) -> None:
+    runaway = (
+        "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l . ?m ?n2 ?o . ?p ?q ?r }"
+    )
+    started = time.monotonic()
+    with pytest.raises(QueryTimeout):
+        embedded.query(runaway, formats=JSON, timeout=0.5)
+    assert time.monotonic() - started < 2.5
+    assert embedded.query("ASK {}", formats=JSON, timeout=30).body == b'{"head": {}, "boolean": true}'
+
+
+def test_limits() -> None:
+    limits = Limits(1)
+    with limits, pytest.raises(ServerBusy), limits:
+        pass
+    with limits:  # released again
+        pass
+
+
+def test_updates_make_generations(quads: list[ox.Quad], tmp_path: Path) -> None:
+    update_dir = tmp_path / "generations"
+    store = EmbeddedStore.from_quads(quads, workers=1, update_dir=update_dir, validator=VALIDATOR)
+    try:
+        base = store.base_path
+        label = f'<{STATE}DEU> <{RDFS.label}> "Allemagne"@fr'
+        outcome = store.update(f"INSERT DATA {{ GRAPH <{BETA}> {{ {label} }} }}")
+        assert outcome.triples_after == outcome.triples_before + 1
+        assert (update_dir / "CURRENT").read_text().strip() == "gen-000001"
+        assert store.path == update_dir / "gen-000001"
+        assert len(ox.Store.read_only(str(base))) == len(quads) + len(
+            union(quads)
+        )  # the built store is untouched
+        with pytest.raises(UpdateRejected) as caught:
+            store.update(f"INSERT DATA {{ GRAPH <{BETA}> {{ <{STATE}XXX> a <{CT}State> }} }}")
+        assert not caught.value.report.conforms and "XXX" in caught.value.report.render("text")
+        assert sorted(p.name for p in update_dir.iterdir()) == [
+            "CURRENT",
+            "gen-000001",
+        ]  # the rejected copy is gone
+        reopened = EmbeddedStore(base, workers=1, update_dir=update_dir)
+        try:
+            assert reopened.select("ASK { ?s ?p ?o }".replace("ASK", "SELECT *") + " LIMIT 0").rows == []
+            hit = reopened.select(f"SELECT * WHERE {{ {label} }}")
+            assert len(hit.rows) == 1  # the update survives a restart
+        finally:
+            reopened.close()
+    finally:
+        store.close()
+
+
+def test_generations_prune(tmp_path: Path) -> None:
+    generations = Generations(tmp_path / "base", tmp_path / "updates")
+    assert generations.current() == tmp_path / "base"
+    for _ in range(5):
+        target = generations.next_path()
+        target.mkdir()
+        generations.publish(target)
+    assert generations.current().name == "gen-000005"
+    assert sorted(p.name for p in (tmp_path / "updates").glob("gen-*")) == [
+        "gen-000003",
+        "gen-000004",
+        "gen-000005",
+    ]
+
+
+@pytest.mark.parametrize(
+    ("query", "form", "dataset", "fetches"),
+    [
+        (
+            "PREFIX s: <http://e/> BASE <http://b/> select * from <g> { SERVICE s:x {} }",
+            QueryForm.SELECT,
+            True,
+            [("SERVICE", "http://e/x")],
+        ),
+        ('SELECT * { ?s ?p "SERVICE <http://x/> {}" } # SERVICE <http://y/>', QueryForm.SELECT, False, []),
+        ("SELECT * { ?s <http://x/SERVICE> ?o ; ex:SERVICE ?o ; ?service ?o }", QueryForm.SELECT, False, []),
+        ("ASK { ?s ?p trueSERVICE <http://evil/> {} }", QueryForm.ASK, False, [("SERVICE", "http://evil/")]),
+        ("SELECT * { SERVICE SILENT ?e {} }", QueryForm.SELECT, False, [("SERVICE", None)]),
+        ("SELECT * { SERVICE <relative> {} }", QueryForm.SELECT, False, [("SERVICE", None)]),
+        ("SELECT * { SERVICE nope:x {} }", QueryForm.SELECT, False, [("SERVICE", None)]),
+        ("SELECT * { ?s ?p '''multi\nline SERVICE <http://x/> {}''' }", QueryForm.SELECT, False, []),
+        ("CONSTRUCT WHERE { ?s ?p ?o }", QueryForm.CONSTRUCT, False, []),
+        ("describe <x:a>", QueryForm.DESCRIBE, False, []),
+        ("LOAD <http://x/data.ttl> INTO GRAPH <http://g/>", None, False, [("LOAD", "http://x/data.ttl")]),
+    ],
+)
+def test_lexer_view_of_queries(
+    query: str, form: QueryForm | None, dataset: bool, fetches: list[tuple[str, str | None]]
+) -> None:
+    shape = sparql_text.analyse(query)
+    assert (shape.form, shape.has_dataset_clause, shape.fetches) == (form, dataset, fetches)
+
+
+def test_check_outbound_allowlist() -> None:
+    allowed = "https://query.wikidata.org/sparql"
+    sparql_text.check_outbound(f"SELECT * {{ SERVICE <{allowed}> {{ ?s ?p ?o }} }}", [allowed])
+    with pytest.raises(QueryRefused, match="wikidata"):
+        sparql_text.check_outbound("SELECT * { SERVICE <https://evil.example/sparql> {} }", [allowed])
+    with pytest.raises(QueryRefused, match="LOAD"):
+        sparql_text.check_outbound("LOAD <https://evil.example/x.ttl>", [allowed], update=True)
+
+
+def test_where_group_and_joined_updates() -> None:
+    query = "PREFIX a: <x:> SELECT (COUNT(*) AS ?n) FROM <g> { ?s a ?o } GROUP BY ?s"
+    assert query[: sparql_text.where_group_start(query)].endswith("FROM <g> {")
+    assert sparql_text.where_group_start("DESCRIBE <x:a>") is None
+    assert sparql_text.join_updates("CLEAR ALL # note", "CLEAR ALL") == "CLEAR ALL # note\n;\nCLEAR ALL"
+    assert sparql_text.join_updates("CLEAR ALL ;", "CLEAR ALL") == "CLEAR ALL ;\nCLEAR ALL"
+
+
+def test_serializers_read_back_by_pyoxigraph(quads: list[ox.Quad]) -> None:
+    store = ox.Store()
+    store.extend(quads)
+    query = "SELECT ?s ?p ?o ?missing WHERE { GRAPH ?g { ?s ?p ?o } } ORDER BY ?s ?p ?o"
+    expected = [tuple(s) for s in cast(ox.QuerySolutions, store.query(query))]
+    for fmt in formats_for(Family.TABULAR):
+        if fmt.key == "csv":
+            continue  # CSV drops datatypes and languages by design
+        body = results.serialize_rows(fmt, ["s", "p", "o", "missing"], expected, truncated=True)
+        parsed = ox.parse_query_results(
+            io.BytesIO(body), format=ox.QueryResultsFormat.from_media_type(fmt.media_type)
+        )
+        assert [tuple(s) for s in parsed] == expected  # type: ignore[union-attr]
+
+
+def test_format_table_matches_pyoxigraph() -> None:
+    for fmt in FORMATS:
+        known = ox.RdfFormat.from_media_type(fmt.media_type) or ox.QueryResultsFormat.from_media_type(
+            fmt.media_type
+        )
+        assert known is not None
+        # pyoxigraph 0.5.13 names JSON-LD .../formats/data/JSON-LD; the W3C registry says .../formats/JSON-LD.
+        assert fmt.iri == ("http://www.w3.org/ns/formats/JSON-LD" if fmt.key == "jsonld" else known.iri)
+
+
+@needs_oxigraph
+@pytest.mark.external
+def test_load_by_sparql_update(quads: list[ox.Quad], tmp_path: Path) -> None:
+    dump = tmp_path / "dump.nq"
+    dump.write_bytes(ox.serialize(quads, format=ox.RdfFormat.N_QUADS) or b"")
+    assert sum(len(t) for t in read_graphs(dump).values()) == len(quads)
+    server = OxigraphServer(tmp_path / "data")
+    try:
+        report = load(server.query_url, dump, update_url=server.update_url, batch_size=7)
+        assert (report.graphs, report.quads) == (3, len(quads))
+        assert report.default_triples == report.engine_triples == len(union(quads))
+        again = load(server.query_url, dump, update_url=server.update_url)  # replaces, does not add
+        assert again.engine_triples == len(union(quads))
+    finally:
+        server.stop()

@@ -1,0 +1,161 @@
+"""A public endpoint is attacked: time limit, concurrency limit, and no outbound requests.
+
+Each backend gets its own server here, since these tests kill query workers on purpose."""
+
+from __future__ import annotations
+
+import dataclasses
+import threading
+import time
+from collections.abc import Callable
+
+import httpx
+import pytest
+
+from cybertreaty.graph.store import Store
+from tests.service.conftest import BACKENDS, SETTINGS, TOKEN, Endpoint, needs_oxigraph
+from tests.service.servers import AppServer, Canary, OxigraphServer
+
+# Six-way cartesian product of ~50 triples with an aggregate: ~10^10 rows, far beyond 1 s.
+RUNAWAY = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l . ?m ?n2 ?o . ?p ?q ?r }"
+SIMPLE = "ASK { ?s ?p ?o }"
+
+
+@pytest.fixture(scope="module", params=BACKENDS)
+def limited(
+    request: pytest.FixtureRequest, make_store: Callable[..., Store], serve: Callable[..., AppServer]
+) -> Endpoint:
+    store = make_store(request.param)
+    return Endpoint(request.param, serve(SETTINGS, store), store)
+
+
+def recovered(client: httpx.Client, url: str, timeout: float = 30.0) -> bool:
+    """True once two simple queries in a row succeed (killed workers have been replaced)."""
+    deadline = time.monotonic() + timeout
+    streak = 0
+    while time.monotonic() < deadline and streak < 2:
+        ok = client.get(url, params={"query": SIMPLE}).status_code == 200
+        streak = streak + 1 if ok else 0
+        time.sleep(0 if ok else 0.1)
+    return streak == 2
+
+
+def test_runaway_query_is_stopped_while_others_are_answered(client: httpx.Client, limited: Endpoint) -> None:
+    outcome: dict[str, object] = {}
+
+    def runaway() -> None:
+        started = time.monotonic()
+        outcome["response"] = httpx.get(limited.url, params={"query": RUNAWAY}, timeout=30)
+        outcome["seconds"] = time.monotonic() - started
+
+    thread = threading.Thread(target=runaway)
+    thread.start()
+    time.sleep(0.2)
+    meanwhile = client.get(limited.url, params={"query": SIMPLE})
+    assert meanwhile.status_code == 200 and b"true" in meanwhile.content
+    assert thread.is_alive()  # the simple query did not wait for the runaway one
+    thread.join(30)
+    response = outcome["response"]
+    assert isinstance(response, httpx.Response)
+    assert response.status_code == (503 if limited.backend == "embedded" else 504)
+    assert "time limit" in response.text or "did not answer within" in response.text
+    assert float(outcome["seconds"]) < SETTINGS.query_timeout + 2  # type: ignore[arg-type]
+    assert recovered(client, limited.url)
+
+
+def test_concurrency_limit(client: httpx.Client, limited: Endpoint) -> None:
+    responses: list[httpx.Response] = []
+    lock = threading.Lock()
+
+    def fire() -> None:
+        response = httpx.get(limited.url, params={"query": RUNAWAY}, timeout=30)
+        with lock:
+            responses.append(response)
+
+    threads = [threading.Thread(target=fire) for _ in range(6)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(30)
+    busy = [r for r in responses if r.headers.get("retry-after") == "1"]
+    assert len(responses) == 6
+    assert len(busy) == 6 - SETTINGS.max_concurrent_queries
+    assert all(r.status_code == 503 and "Too many queries" in r.text for r in busy)
+    assert all(r.status_code in (503, 504) for r in responses)
+    assert recovered(client, limited.url)
+
+
+OUTBOUND = [
+    "SELECT * WHERE {{ SERVICE <{url}> {{ ?s ?p ?o }} }}",
+    "SELECT * WHERE {{ SERVICE SILENT <{url}> {{ ?s ?p ?o }} }}",
+    "PREFIX c: <{base}> SELECT * WHERE {{ service c:sparql {{ ?s ?p ?o }} }}",
+    "SELECT * WHERE {{ BIND(<{url}> AS ?e) SERVICE ?e {{ ?s ?p ?o }} }}",
+    "ASK {{ ?s ?p true SERVICE <{url}> {{ ?s ?p ?o }} }}",
+    "SELECT * WHERE {{ {{ SELECT * WHERE {{ SERVICE <{url}> {{ ?s ?p ?o }} }} }} }}",
+]
+
+
+@pytest.mark.parametrize(
+    "template", OUTBOUND, ids=["plain", "silent", "prefixed", "variable", "glued", "subquery"]
+)
+def test_service_is_refused_and_never_contacted(
+    client: httpx.Client, endpoint: Endpoint, canary: Canary, template: str
+) -> None:
+    query = template.format(url=canary.url, base=canary.url.removesuffix("sparql"))
+    response = client.get(endpoint.url, params={"query": query})
+    assert response.status_code == 403
+    assert "not allowed" in response.text and "allowlist" in response.text
+    assert canary.hits == []
+
+
+def test_mentions_of_service_are_not_refused(
+    client: httpx.Client, endpoint: Endpoint, canary: Canary
+) -> None:
+    mention = f"SERVICE <{canary.url}>"
+    query = f'SELECT * WHERE {{ ?s <http://example.org/service> "{mention} {{}}" }} # {mention}'
+    assert client.get(endpoint.url, params={"query": query}).status_code == 200
+    from_clause = client.get(
+        endpoint.url, params={"query": f"SELECT * FROM <{canary.url}> WHERE {{ ?s ?p ?o }}"}
+    )
+    assert from_clause.status_code == 200  # FROM names a graph of the store; it is never fetched
+    assert canary.hits == []
+
+
+@needs_oxigraph
+@pytest.mark.external
+def test_allowlisted_service_is_called(
+    client: httpx.Client,
+    make_store: Callable[..., Store],
+    serve: Callable[..., AppServer],
+    start_oxigraph: Callable[[], OxigraphServer],
+) -> None:
+    remote = start_oxigraph()
+    server = serve(SETTINGS, make_store("embedded", allowlist=(remote.query_url,)))
+    state = "<https://w3id.org/cybertreaty/ontology#State>"
+    query = f"SELECT ?s WHERE {{ SERVICE <{remote.query_url}> {{ ?s a {state} }} }}"
+    response = client.get(server.sparql, params={"query": query}, headers={"Accept": "text/csv"})
+    assert response.status_code == 200
+    assert sorted(response.text.split()[1:]) == [
+        f"https://w3id.org/cybertreaty/id/state/{c}" for c in ("DEU", "FRA", "VNM")
+    ]
+    description = client.get(server.sparql, headers={"Accept": "application/n-triples"}).text
+    assert "BasicFederatedQuery" in description
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_load_in_an_update_is_refused(
+    client: httpx.Client,
+    make_store: Callable[..., Store],
+    serve: Callable[..., AppServer],
+    canary: Canary,
+    backend: str,
+) -> None:
+    settings = dataclasses.replace(SETTINGS, update_token=TOKEN)
+    server = serve(settings, make_store(backend, writable=True))
+    for update in (f"LOAD <{canary.url}>", f"LOAD SILENT <{canary.url}> INTO GRAPH <http://example.org/g>"):
+        response = client.post(
+            server.sparql, data={"update": update}, headers={"Authorization": f"Bearer {TOKEN}"}
+        )
+        assert response.status_code == 403
+        assert "LOAD" in response.text
+    assert canary.hits == []
