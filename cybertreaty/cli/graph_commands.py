@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sys
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TextIO
 
@@ -103,17 +103,22 @@ def validate(paths: tuple[Path, ...], out: Path, fmt: str, input_format: str | N
     Exit 0 when the data conform (Warnings and Infos allowed), 1 on any Violation, 2 when the
     input could not be read.
     """
-    from cybertreaty.graph import validate as shacl
+    import cybertreaty.graph.validate as shacl
 
     sources = [str(p) for p in paths] or [str(out / "cybertreaty.nq")]
     if not paths and not (out / "cybertreaty.nq").exists():
         fail(f"no build at {out}/; run `cybertreaty build` first or give files to validate")
     try:
-        dataset = shacl.load_dataset(sources, rdf_format=input_format, stdin=click.get_binary_stream("stdin"))
+        dataset = shacl.load_dataset(sources, rdf_format=input_format, stdin=sys.stdin.buffer)
         report = shacl.validate(dataset)
     except shacl.InputError as exc:
         fail(str(exc))
-    rendered = {"text": report.as_text, "json": report.as_json, "turtle": report.as_turtle}[fmt]()
+    renderers: dict[str, Callable[[], str]] = {
+        "text": report.as_text,
+        "json": report.as_json,
+        "turtle": report.as_turtle,
+    }
+    rendered = renderers[fmt]()
     click.echo(rendered.rstrip("\n"))
     sys.exit(shacl.exit_code(report))
 

@@ -56,6 +56,8 @@ def compare(endpoint: str, fmt: str, actors: tuple[str, ...], store: Path) -> No
         result = run_compare(endpoint, _open(store), actors=set(actors) or None)
     except CybertreatyError as exc:
         fail(exc.message)
+    except ValueError as exc:
+        fail(str(exc))
     click.echo(result.as_table() if fmt == "table" else result.as_json(), nl=False)
 
 

@@ -17,9 +17,13 @@ CT = "https://w3id.org/cybertreaty/ontology#"
 STATE = "https://w3id.org/cybertreaty/id/state/"
 GRAPH = "https://w3id.org/cybertreaty/graph/source/"
 
-EXPECTED_EXAMPLES = {
-    "budapest-parties-signed-uncc",
+FEDERATED_EXAMPLES = {
     "federated-wikidata-capitals",
+    "federated-wikidata-eu-members",
+    "federated-wikidata-population",
+}
+EXPECTED_EXAMPLES = FEDERATED_EXAMPLES | {
+    "budapest-parties-signed-uncc",
     "five-eyes-not-signed",
     "reported-signatory-counts",
     "states-wikidata",
@@ -28,7 +32,7 @@ EXPECTED_EXAMPLES = {
     "votes-74-247-by-option",
     "who-says-what",
 }
-LOCAL_EXAMPLES = sorted(EXPECTED_EXAMPLES - {"federated-wikidata-capitals"})
+LOCAL_EXAMPLES = sorted(EXPECTED_EXAMPLES - FEDERATED_EXAMPLES)
 
 Rows = list[dict[str, Any]]
 
@@ -60,11 +64,12 @@ def test_every_example_is_loaded() -> None:
         assert not e.sparql.startswith("#+"), "the header is not part of the query"
 
 
-def test_only_the_wikidata_example_is_federated() -> None:
+def test_only_the_wikidata_examples_are_federated() -> None:
     federated = [e for e in packaged_examples() if e.federated]
-    assert [e.name for e in federated] == ["federated-wikidata-capitals"]
-    assert "needs-allowlist" in federated[0].tags
-    assert "SERVICE <https://query.wikidata.org/sparql>" in federated[0].sparql
+    assert {e.name for e in federated} == FEDERATED_EXAMPLES
+    for e in federated:
+        assert "needs-allowlist" in e.tags
+        assert "SERVICE <https://query.wikidata.org/sparql>" in e.sparql
 
 
 def _signatories(rows: Rows) -> None:

@@ -140,7 +140,7 @@ def compare(
     sleep: client.Sleep | None = None,
 ) -> Comparison:
     """Compare our graph with the endpoint; ``actors`` (ISO3 codes, organisation ids) narrows the
-    States and signatories looked at."""
+    States and signatories looked at (ValueError for an id that is not linked to an item)."""
     ours = _ours(as_source(graph), actors)
 
     def ask(sparql: str) -> list[dict[str, str]]:
@@ -159,12 +159,16 @@ def compare(
 
 
 def _ours(source: Source, actors: Collection[str] | None) -> Ours:
-    labels, kinds, scope = {}, {}, set()
+    labels, kinds, scope, seen = {}, {}, set(), set()
     for row in source.rows(queries.load("linked-items").sparql):
         qid = row["item"].value.removeprefix(WD)
         labels[qid], kinds[qid] = row["label"].value, row["kind"].value
+        seen.add(row["id"].value)
         if actors is not None and row["id"].value in actors:
             scope.add(qid)
+    unknown = sorted(set(actors or ()) - seen)
+    if unknown:
+        raise ValueError(f"not a State or organisation linked to a Wikidata item: {', '.join(unknown)}")
     ours = Ours(labels, kinds, frozenset(scope) if actors is not None else None, [])
     mapped = statements(source, ("signatory", "ratified-by", "member-of", "iso-codes"))
     return replace(ours, statements=[s for s in mapped if _comparable(s, ours)])

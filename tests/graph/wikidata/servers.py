@@ -33,8 +33,11 @@ class WikidataStandIn:
     def __init__(self, folder: Path) -> None:
         assert OXIGRAPH is not None
         location = folder / "wikidata"
-        subprocess.run([OXIGRAPH, "load", "--location", str(location), "--file", str(FIXTURE)],
-                       check=True, capture_output=True)
+        subprocess.run(
+            [OXIGRAPH, "load", "--location", str(location), "--file", str(FIXTURE)],
+            check=True,
+            capture_output=True,
+        )
         self.port = free_port()
         self.process = subprocess.Popen(
             [OXIGRAPH, "serve", "--location", str(location), "--bind", f"127.0.0.1:{self.port}"],
@@ -79,7 +82,7 @@ class Scripted:
         script = self
 
         class Handler(http.server.BaseHTTPRequestHandler):
-            def do_POST(self) -> None:  # noqa: N802 (the standard library's name)
+            def do_POST(self) -> None:
                 self.rfile.read(int(self.headers.get("Content-Length") or 0))
                 script.agents.append(self.headers.get("User-Agent", ""))
                 status = script.statuses.pop(0) if script.statuses else 200
@@ -87,7 +90,9 @@ class Scripted:
                 self.send_response(status)
                 if status != 200 and script.retry_after is not None:
                     self.send_header("Retry-After", script.retry_after)
-                self.send_header("Content-Type", "application/sparql-results+json" if status == 200 else "text/plain")
+                self.send_header(
+                    "Content-Type", "application/sparql-results+json" if status == 200 else "text/plain"
+                )
                 self.send_header("Content-Length", str(len(body)))
                 self.end_headers()
                 self.wfile.write(body)
@@ -96,7 +101,7 @@ class Scripted:
                 pass
 
         self.server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+        self.thread = threading.Thread(target=self.server.serve_forever, args=(0.02,), daemon=True)
         self.thread.start()
 
     @property
@@ -106,3 +111,29 @@ class Scripted:
     def close(self) -> None:
         self.server.shutdown()
         self.server.server_close()
+
+
+class AppOnLoopback:
+    """Our FastAPI app under a real uvicorn server on a free loopback port, in a thread."""
+
+    def __init__(self, app: object) -> None:
+        import uvicorn
+
+        self.port = free_port()
+        config = uvicorn.Config(app, host="127.0.0.1", port=self.port, log_level="warning", lifespan="on")  # type: ignore[arg-type]
+        self.server = uvicorn.Server(config)
+        self.thread = threading.Thread(target=self.server.run, daemon=True)
+        self.thread.start()
+        deadline = time.monotonic() + 30
+        while not self.server.started:
+            if time.monotonic() > deadline:
+                raise RuntimeError("uvicorn did not start within 30 s")
+            time.sleep(0.02)
+
+    @property
+    def base(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    def stop(self) -> None:
+        self.server.should_exit = True
+        self.thread.join(10)

@@ -54,7 +54,9 @@ def test_membership_dates_keep_their_precision(shaped: list[Statement]) -> None:
     assert five_eyes_uk.qualifiers == (("P580", Time("1946-03", MONTH)),)
 
 
-def test_iso_codes_are_direct_claims_and_sourced_statements(graph_store: ox.Store, shaped: list[Statement]) -> None:
+def test_iso_codes_are_direct_claims_and_sourced_statements(
+    graph_store: ox.Store, shaped: list[Statement]
+) -> None:
     triples = graph_store.query(queries.load("iso-codes").sparql)
     assert isinstance(triples, ox.QueryTriples)
     direct = {(t.subject.value, t.predicate.value, t.object.value) for t in triples}
@@ -121,10 +123,14 @@ def test_no_unverified_or_contradicted_fact_is_shaped(graph_store: ox.Store, sha
 
 def test_a_statement_that_another_one_qualifies_further_is_dropped() -> None:
     subject, value = Item("https://example.org/treaty"), Item(WD + "Q1")
-    dated = Statement(subject, "P1891", value, (("P585", Time("2025-10-25", DAY)),), (Reference("https://a"),))
+    dated = Statement(
+        subject, "P1891", value, (("P585", Time("2025-10-25", DAY)),), (Reference("https://a"),)
+    )
     undated = Statement(subject, "P1891", value, (), (Reference("https://b"),))
     same = Statement(subject, "P1891", value, dated.qualifiers, (Reference("https://c"),))
-    other_day = Statement(subject, "P1891", value, (("P585", Time("2025-10-26", DAY)),), (Reference("https://d"),))
+    other_day = Statement(
+        subject, "P1891", value, (("P585", Time("2025-10-26", DAY)),), (Reference("https://d"),)
+    )
     kept = drop_dominated([dated, undated, same, other_day])
     assert sorted(kept, key=Statement.sort_key) == [dated, other_day]
     merged = next(s for s in kept if s == dated)
