@@ -251,7 +251,7 @@ def start_rdflib_endpoint(binary: Path, folder: Path) -> Target:
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )
-    url = f"http://127.0.0.1:{port}/sparql"
+    url = f"http://127.0.0.1:{port}/"  # its endpoint is the root path
     wait_ready(url, timeout=3600)
     return Target("rdflib-endpoint", url, process)
 

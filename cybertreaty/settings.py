@@ -105,6 +105,13 @@ class Settings:
             "everything else is refused and the server makes no outbound request."
         ),
     )
+    in_memory: bool = field(
+        default=True,
+        metadata=_help(
+            "Query workers copy the embedded store into memory when they start: queries run 3-4x faster, "
+            "at about 0.5 GB and 10 s of start-up per million triples per worker; false reads from disk."
+        ),
+    )
     workers: int = field(
         default=_default_workers(),
         metadata=_help("Query worker processes for the embedded store (each can be killed on timeout)."),
@@ -192,10 +199,21 @@ def _cast(info: SettingInfo, raw: Any) -> Any:
         return tuple(s.strip() for s in items if str(s).strip())
     if not isinstance(raw, str):
         return raw
+    if kind is bool:
+        return _boolean(info, raw)
     try:
         return kind(raw.strip())
     except ValueError:
         raise SettingsError(info.name, f"{raw!r} is not a valid {_type_name(kind)}") from None
+
+
+def _boolean(info: SettingInfo, raw: str) -> bool:
+    word = raw.strip().lower()
+    if word in ("1", "true", "yes", "on"):
+        return True
+    if word in ("0", "false", "no", "off"):
+        return False
+    raise SettingsError(info.name, f"{raw!r} is not a valid boolean (true/false, yes/no, on/off, 1/0)")
 
 
 def _check_url(name: str, value: str | None) -> None:
@@ -214,7 +232,7 @@ def _check_types(s: Settings) -> None:
         allowed = tuple(typing.get_origin(a) or a for a in allowed)
         if float in allowed and isinstance(value, int) and not isinstance(value, bool):
             continue
-        if not isinstance(value, allowed) or isinstance(value, bool):
+        if not isinstance(value, allowed) or (isinstance(value, bool) and bool not in allowed):
             raise SettingsError(info.name, f"expected {info.type}, got {value!r}")
 
 

@@ -25,6 +25,7 @@ def test_environment_and_overrides() -> None:
         "CYBERTREATY_SERVICE_ALLOWLIST": "https://query.wikidata.org/sparql, https://dbpedia.org/sparql",
         "CYBERTREATY_UPDATE_TOKEN": "s3cret-s3cret-s3cret",
         "CYBERTREATY_ENDPOINT": "",
+        "CYBERTREATY_IN_MEMORY": "off",
     }
     settings = Settings.from_env(env, port=9100, host=None)
     assert settings.port == 9100  # the override wins; a None override is ignored
@@ -32,7 +33,7 @@ def test_environment_and_overrides() -> None:
     assert settings.query_timeout == 2.5 and settings.store == Path("/data/store")
     assert settings.service_allowlist == ("https://query.wikidata.org/sparql", "https://dbpedia.org/sparql")
     assert settings.endpoint is None  # an empty variable unsets an optional setting
-    assert settings.updates_enabled
+    assert settings.updates_enabled and settings.in_memory is False
     assert "s3cret" not in repr(settings)
 
 
@@ -47,6 +48,7 @@ def test_environment_and_overrides() -> None:
         ({"CYBERTREATY_SERVICE_ALLOWLIST": "https://ok.example/sparql,not-a-url"}, "service_allowlist"),
         ({"CYBERTREATY_BASE_IRI": "https://example.org/base"}, "base_iri"),
         ({"CYBERTREATY_UPDATE_TOKEN": "short"}, "update_token"),
+        ({"CYBERTREATY_IN_MEMORY": "maybe"}, "in_memory"),
     ],
 )
 def test_errors_name_the_setting(env: dict[str, str], key: str) -> None:

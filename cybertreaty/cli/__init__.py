@@ -9,7 +9,7 @@ from __future__ import annotations
 import click
 
 from cybertreaty import __version__
-from cybertreaty.cli import graph_commands, wikidata_commands
+from cybertreaty.cli import curation_commands, graph_commands, wikidata_commands
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -23,6 +23,9 @@ COMMANDS = (
     graph_commands.validate,
     graph_commands.query,
     wikidata_commands.wikidata,
+    curation_commands.import_,
+    curation_commands.diff,
+    curation_commands.release,
 )
 for command in COMMANDS:
     main.add_command(command)

@@ -22,6 +22,9 @@ class Origin:
     def problem(self, field: str, reason: str) -> Problem:
         return Problem(self.file, self.line, field, reason, self.item)
 
+    def __str__(self) -> str:
+        return self.file + (f":{self.line}" if self.line else "") + (f" {self.item}" if self.item else "")
+
 
 @dataclass(frozen=True)
 class Problem:
@@ -34,11 +37,17 @@ class Problem:
     item: str = ""
 
     def __str__(self) -> str:
-        where = self.file + (f":{self.line}" if self.line else "") + (f" {self.item}" if self.item else "")
+        where = Origin(self.file, self.line, self.item)
         return f"{where}: {self.field}: {self.reason}" if self.field else f"{where}: {self.reason}"
 
     def to_dict(self) -> dict[str, Any]:
-        return {"file": self.file, "line": self.line, "item": self.item, "field": self.field, "reason": self.reason}
+        return {
+            "file": self.file,
+            "line": self.line,
+            "item": self.item,
+            "field": self.field,
+            "reason": self.reason,
+        }
 
 
 class CurationError(Exception):

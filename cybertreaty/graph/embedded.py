@@ -56,11 +56,12 @@ class EmbeddedStore:
         allowlist: Iterable[str] = (),
         update_dir: Path | None = None,
         validator: str = DEFAULT_VALIDATOR,
+        in_memory: bool = True,
     ) -> None:
         if not (path / "CURRENT").exists():
             raise FileNotFoundError(f"no store at {path}; run `cybertreaty build` first")
         self._generations = Generations(path, update_dir)
-        self._pool = WorkerPool(self._generations.current(), workers)
+        self._pool = WorkerPool(self._generations.current(), workers, in_memory=in_memory)
         self._query_timeout = query_timeout
         self._update_timeout = update_timeout
         self._max_rows = max_rows
@@ -82,6 +83,7 @@ class EmbeddedStore:
             allowlist=settings.service_allowlist,
             update_dir=settings.update_dir,
             validator=validator,
+            in_memory=settings.in_memory,
         )
 
     @classmethod

@@ -15,6 +15,7 @@ import contextlib
 import logging
 import queue
 import subprocess
+import tempfile
 import threading
 import time
 from collections.abc import Mapping
@@ -33,7 +34,7 @@ from cybertreaty.graph.sparql_text import QueryForm
 
 log = logging.getLogger(__name__)
 
-STARTUP_TIMEOUT = 120.0  # seconds a new worker may take to open the store
+STARTUP_TIMEOUT = 900.0  # seconds a new worker may take to open (and copy) the store
 
 
 class WorkerError(Exception):
@@ -112,11 +113,28 @@ def parse_syntax_error(error: SyntaxError) -> QuerySyntaxError:
     return QuerySyntaxError(f"SPARQL syntax error: {message}", line, column)
 
 
-def worker_main(conn: Connection, path: str) -> None:
-    """The worker process: open the store read-only, then answer jobs until told to stop."""
+def open_store(path: str, in_memory: bool) -> ox.Store:
+    """The store at ``path``, read-only on disk, or copied into memory.
+
+    pyoxigraph answers 3-4x faster from memory than from a read-only RocksDB; the copy costs
+    memory (about 0.5 GB per million triples, per worker) and start-up time (about 10 s per
+    million). It goes through an N-Quads file so that no large buffer is held.
+    """
+    on_disk = ox.Store.read_only(path)
+    if not in_memory:
+        return on_disk
+    memory = ox.Store()
+    with tempfile.NamedTemporaryFile(suffix=".nq") as dump:
+        on_disk.dump(dump.name, format=ox.RdfFormat.N_QUADS)
+        memory.bulk_load(path=dump.name, format=ox.RdfFormat.N_QUADS)
+    return memory
+
+
+def worker_main(conn: Connection, path: str, in_memory: str = "1") -> None:
+    """The worker process: open the store, then answer jobs until told to stop."""
     try:
-        store = ox.Store.read_only(path)
-    except OSError as error:
+        store = open_store(path, in_memory == "1")
+    except (OSError, SyntaxError) as error:
         conn.send(("failed", str(error)))
         return
     conn.send(("ready", None))
@@ -136,20 +154,28 @@ def worker_main(conn: Connection, path: str) -> None:
 
 
 class Worker:
-    def __init__(self, path: Path, generation: int) -> None:
+    """One worker process. Starting returns at once; ``wait_ready`` waits until its store is open."""
+
+    def __init__(self, path: Path, generation: int, in_memory: bool) -> None:
         self.generation = generation
+        self.path = path
         self.process: subprocess.Popen[bytes]
-        self.process, self.conn = processes.start(f"{__name__}:worker_main", str(path))
+        self.process, self.conn = processes.start(
+            f"{__name__}:worker_main", str(path), "1" if in_memory else "0"
+        )
+
+    def wait_ready(self) -> Worker:
         if not self.conn.poll(STARTUP_TIMEOUT):
             self.kill()
-            raise RuntimeError(f"query worker did not open {path} within {STARTUP_TIMEOUT} s")
+            raise RuntimeError(f"query worker did not open {self.path} within {STARTUP_TIMEOUT} s")
         try:
             status, detail = self.conn.recv()
         except EOFError:
             status, detail = "failed", "the process exited"
         if status != "ready":
             self.kill()
-            raise RuntimeError(f"query worker could not open {path}: {detail}")
+            raise RuntimeError(f"query worker could not open {self.path}: {detail}")
+        return self
 
     def run(self, job: QueryJob, timeout: float) -> tuple[str, Any]:
         """Send ``job``; the reply, or raise TimeoutError (the caller then kills this worker)."""
@@ -180,16 +206,26 @@ class Worker:
 class WorkerPool:
     """A fixed number of query workers over one store directory (which ``reload`` can change)."""
 
-    def __init__(self, path: Path, size: int) -> None:
+    def __init__(self, path: Path, size: int, *, in_memory: bool = True) -> None:
         self._path = path
         self._size = size
+        self._in_memory = in_memory
         self._generation = 0
         self._idle: queue.Queue[Worker] = queue.Queue()
         self._lock = threading.Lock()
         self._closed = False
-        workers = [Worker(path, 0) for _ in range(size)]
-        for worker in workers:
+        for worker in self._start_all(path, 0):
             self._idle.put(worker)
+
+    def _start_all(self, path: Path, generation: int) -> list[Worker]:
+        """``size`` workers, started together (they copy the store in parallel), once all are ready."""
+        started = [Worker(path, generation, self._in_memory) for _ in range(self._size)]
+        try:
+            return [worker.wait_ready() for worker in started]
+        except BaseException:
+            for worker in started:
+                worker.kill()
+            raise
 
     @property
     def path(self) -> Path:
@@ -242,7 +278,7 @@ class WorkerPool:
 
     def _start_one(self, generation: int) -> None:
         try:
-            fresh = Worker(self._path, generation)
+            fresh = Worker(self._path, generation, self._in_memory).wait_ready()
         except Exception:
             log.exception("could not start a replacement query worker")
             return
@@ -251,7 +287,7 @@ class WorkerPool:
     def reload(self, path: Path) -> None:
         """Serve ``path`` from now on: new workers start now, old ones retire when free."""
         with self._lock:
-            fresh = [Worker(path, self._generation + 1) for _ in range(self._size)]
+            fresh = self._start_all(path, self._generation + 1)
             self._path = path
             self._generation += 1
             for worker in fresh:

@@ -15,6 +15,7 @@ one leaves nothing behind. On the copy:
 from __future__ import annotations
 
 import importlib
+import logging
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
@@ -31,6 +32,8 @@ from cybertreaty.errors import (
     UnsupportedMediaType,
 )
 from cybertreaty.graph import processes, sparql_text
+
+log = logging.getLogger(__name__)
 
 # Rebuild the default graph as the set-merge of the named graphs (see graph/build.py fill_store).
 MATERIALIZE_UPDATE = (
@@ -264,6 +267,9 @@ class Generations:
     The built store is generation zero and is never written. Each accepted update writes a new
     directory (a hard-linked RocksDB backup of the current one, then the change) and publishes it
     by atomically replacing CURRENT. Delete update_dir to go back to the built store.
+
+    CURRENT also records which build the generations grew from; after a new `cybertreaty build`
+    the fresh build is served (with a warning) rather than updates made to an older one.
     """
 
     KEEP = 3
@@ -273,12 +279,22 @@ class Generations:
         self.update_dir = update_dir
 
     def current(self) -> Path:
-        if self.update_dir is None:
+        if self.update_dir is None or not (self.update_dir / "CURRENT").exists():
             return self.base
-        marker = self.update_dir / "CURRENT"
-        if marker.exists():
-            return self.update_dir / marker.read_text(encoding="utf-8").strip()
-        return self.base
+        name, _, origin = (self.update_dir / "CURRENT").read_text(encoding="utf-8").partition("\n")
+        generation = self.update_dir / name.strip()
+        if origin.strip() != self._origin() or not generation.is_dir():
+            log.warning(
+                "%s holds updates to another build of %s: serving the build", self.update_dir, self.base
+            )
+            return self.base
+        return generation
+
+    def _origin(self) -> str:
+        """Which build this is: the store's path and when its RocksDB CURRENT file was written."""
+        marker = self.base / "CURRENT"
+        stamp = marker.stat().st_mtime_ns if marker.exists() else 0
+        return f"{self.base.resolve()} {stamp}"
 
     def next_path(self) -> Path:
         if self.update_dir is None:
@@ -291,7 +307,7 @@ class Generations:
         assert self.update_dir is not None
         marker = self.update_dir / "CURRENT"
         staging = self.update_dir / "CURRENT.tmp"
-        staging.write_text(path.name + "\n", encoding="utf-8")
+        staging.write_text(f"{path.name}\n{self._origin()}\n", encoding="utf-8")
         staging.replace(marker)
         self._prune()
 

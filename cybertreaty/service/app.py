@@ -13,9 +13,18 @@ from starlette.middleware.gzip import GZipMiddleware
 
 from cybertreaty import __version__
 from cybertreaty.graph.store import Store, open_store
-from cybertreaty.service import editor, http_errors, reconcile_routes, sparql_routes, store_routes
+from cybertreaty.service import (
+    api_routes,
+    editor,
+    http_errors,
+    linked_data,
+    reconcile_routes,
+    sparql_routes,
+    store_routes,
+)
 from cybertreaty.service.middleware import BodyLimit
 from cybertreaty.service.service_description import StatisticsCache
+from cybertreaty.service.validate_routes import router as validate_router
 from cybertreaty.settings import Settings
 
 
@@ -34,13 +43,17 @@ def create_app(settings: Settings, store: Store | None = None) -> FastAPI:
             if owned:
                 app.state.store.close()
 
-    app = FastAPI(title="cybertreaty", version=__version__, lifespan=lifespan)
+    # /docs is our own page (api_docs): FastAPI's would load Swagger UI from a CDN.
+    app = FastAPI(title="cybertreaty", version=__version__, lifespan=lifespan, docs_url=None, redoc_url=None)
     app.state.settings = settings
     http_errors.install(app)
     app.include_router(sparql_routes.router)
     app.include_router(store_routes.router)
     app.include_router(editor.router)
     app.include_router(reconcile_routes.router)
+    api_routes.install(app)
+    linked_data.install(app)
+    app.include_router(validate_router)
     # Added last = outermost: CORS headers go on every answer, including 413 and errors.
     app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes)
     app.add_middleware(GZipMiddleware, minimum_size=1000)

@@ -10,7 +10,9 @@ from __future__ import annotations
 
 import json
 import logging
+from collections.abc import Mapping
 from http import HTTPStatus
+from typing import Any
 
 from fastapi import FastAPI, Request, Response
 from starlette.exceptions import HTTPException as StarletteHTTPException
@@ -31,8 +33,13 @@ _REPORT_FORMATS = (
 
 
 def error_response(
-    request: Request, status: int, message: str, headers: dict[str, str] | None = None
+    request: Request,
+    status: int,
+    message: str,
+    headers: dict[str, str] | None = None,
+    extensions: Mapping[str, Any] | None = None,
 ) -> Response:
+    """text/plain, or under /api/ a problem with any ``extensions`` members (RFC 9457 section 3.2)."""
     if request.url.path.startswith("/api/"):
         problem = {
             "type": "about:blank",
@@ -40,6 +47,7 @@ def error_response(
             "status": status,
             "detail": message,
         }
+        problem |= {k: v for k, v in (extensions or {}).items() if k not in problem}
         return Response(json.dumps(problem), status, headers=headers, media_type="application/problem+json")
     return Response(message + "\n", status, headers=headers, media_type="text/plain; charset=utf-8")
 
@@ -50,7 +58,8 @@ async def handle_ours(request: Request, error: Exception) -> Response:
         return _rejection(request, error)
     if error.status >= 500:
         log.warning("%s %s: %s", request.method, request.url.path, error.message)
-    return error_response(request, error.status, error.message, error.headers())
+    extensions = getattr(error, "extensions", None)  # the REST API's errors add members (api_errors)
+    return error_response(request, error.status, error.message, error.headers(), extensions)
 
 
 def _rejection(request: Request, error: UpdateRejected) -> Response:

@@ -17,7 +17,7 @@ from rdflib.namespace import RDFS, XSD
 from cybertreaty.graph.store import Store
 from cybertreaty.graph.vocab import VOID
 from tests.service.conftest import BACKENDS, SETTINGS, TOKEN, Endpoint
-from tests.service.servers import AppServer
+from tests.service.servers import AppServer, Canary
 
 CT = "https://w3id.org/cybertreaty/ontology#"
 STATE = "https://w3id.org/cybertreaty/id/state/"
@@ -272,3 +272,17 @@ def test_changes_to_the_default_graph_alone_are_refused(
     response = update(client, writable.url, sparql, AUTH)
     assert response.status_code == 400 and "merge of the named graphs" in response.text
     assert count(client, writable.url) == before
+
+
+def test_json_ld_with_a_remote_context_is_not_fetched(
+    client: httpx.Client, writable: Endpoint, canary: Canary
+) -> None:
+    document = json.dumps({"@context": canary.url, "@id": f"{STATE}TCD", "name": "Chad"}).encode()
+    response = client.put(
+        f"{writable.base}/store",
+        params={"graph": NEW},
+        content=document,
+        headers={**AUTH, "Content-Type": "application/ld+json"},
+    )
+    assert response.status_code == 400 and "remote contexts" in response.text
+    assert canary.hits == []

@@ -1,0 +1,72 @@
+"""``POST /validate``: upload RDF or CSV, get the SHACL report; nothing is stored.
+
+The body's Content-Type says what it is (Turtle, N-Triples, N-Quads, TriG, JSON-LD, or CSV rows of
+one data/ file, whose kind comes from the header or ``?kind=``). The report is JSON by default,
+or the SHACL validation report in Turtle for ``Accept: text/turtle``. A thin translation over
+cybertreaty.curation.upload: 413 over the size limit, 400 naming why input cannot be parsed
+(JSON-LD contexts are never fetched: a remote or file: @context is refused), 415 for other types.
+"""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Request, Response
+from starlette.concurrency import run_in_threadpool
+
+from cybertreaty import paths
+from cybertreaty.curation.errors import InputRejected, InputTooLarge
+from cybertreaty.curation.upload import UPLOAD_FORMATS, validate_upload
+from cybertreaty.errors import BadRequest, NotAcceptable, PayloadTooLarge, UnsupportedMediaType
+from cybertreaty.graph.formats import Family, ResultFormat
+from cybertreaty.graph.iris import DEFAULT_BASE, Iris
+from cybertreaty.service.sparql_protocol import choose
+
+router = APIRouter()
+
+_REPORTS = (
+    ResultFormat("json", "application/json", Family.GRAPH, ""),
+    ResultFormat("turtle", "text/turtle", Family.GRAPH, ""),
+)
+
+
+@router.post(
+    "/validate",
+    summary="Validate uploaded RDF or CSV rows against the shapes, storing nothing",
+    responses={
+        200: {"description": "The validation report (conforms or not)", "content": {"text/turtle": {}}},
+        400: {"description": "The upload cannot be parsed; the message says why"},
+        413: {"description": "The upload is over the size limit"},
+        415: {"description": "The Content-Type is not one of the accepted formats"},
+    },
+)
+async def validate_upload_route(request: Request, kind: str | None = None) -> Response:
+    media_type = (request.headers.get("content-type") or "").split(";")[0].strip().lower()
+    fmt = UPLOAD_FORMATS.get(media_type)
+    if fmt is None:
+        accepted = ", ".join(UPLOAD_FORMATS)
+        raise UnsupportedMediaType(f"Send the data as one of: {accepted} (got {media_type!r}).")
+    chosen, _ = choose(request.headers.get("accept"), _REPORTS)
+    if chosen is None:
+        raise NotAcceptable([f.media_type for f in _REPORTS], "a validation report")
+    body = await request.body()
+    settings = request.app.state.settings
+    try:
+        outcome = await run_in_threadpool(
+            validate_upload,
+            body,
+            fmt,
+            data_dir=paths.data_dir(),
+            kind=kind,
+            iris=_iris(settings.base_iri),
+            limit=settings.max_body_bytes,
+        )
+    except InputTooLarge as exc:
+        raise PayloadTooLarge(str(exc)) from None
+    except InputRejected as exc:
+        raise BadRequest(str(exc)) from None
+    text = outcome.as_turtle() if chosen.key == "turtle" else outcome.as_json()
+    return Response(text, media_type=f"{chosen.media_type}; charset=utf-8", headers={"Vary": "Accept"})
+
+
+def _iris(base: str) -> Iris:
+    # The data's IRIs are minted under a slash base; a '#' base (allowed for the service) is not one.
+    return Iris(base) if base.endswith("/") else Iris(DEFAULT_BASE)
