@@ -67,8 +67,8 @@ QUERIES: dict[str, str] = {
     "ct:actor ?actor } GROUP BY ?i ORDER BY DESC(?n) ?i LIMIT 50",
     "optional": "SELECT ?s ?code ?same WHERE { ?s a ct:State ; ct:iso3166Alpha3 ?code "
     "OPTIONAL { ?s owl:sameAs ?same } } ORDER BY ?code LIMIT 200",
-    "not-exists": "SELECT ?s ?i WHERE { ?a a ct:Signature ; ct:actor ?s ; ct:instrument ?i "
-    "FILTER NOT EXISTS { ?r a ct:Ratification ; ct:actor ?s ; ct:instrument ?i } } ORDER BY ?s ?i LIMIT 500",
+    "not-exists": "SELECT ?s WHERE { ?s a ct:State "
+    "FILTER NOT EXISTS { ?r a ct:Ratification ; ct:actor ?s } } ORDER BY ?s",
     "path": "SELECT ?class (COUNT(?x) AS ?n) WHERE { ?x a ?class . ?class rdfs:subClassOf* ct:Action } "
     "GROUP BY ?class ORDER BY ?class",
     "votes": "SELECT ?event ?option (COUNT(*) AS ?n) WHERE { ?v ct:voteEvent ?event ; ct:option ?option } "

@@ -9,7 +9,7 @@ from __future__ import annotations
 import click
 
 from cybertreaty import __version__
-from cybertreaty.cli import curation_commands, graph_commands, wikidata_commands
+from cybertreaty.cli import curation_commands, graph_commands, serve_commands, wikidata_commands
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -22,6 +22,8 @@ COMMANDS = (
     graph_commands.build,
     graph_commands.validate,
     graph_commands.query,
+    serve_commands.serve,
+    serve_commands.load,
     wikidata_commands.wikidata,
     curation_commands.import_,
     curation_commands.diff,

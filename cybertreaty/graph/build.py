@@ -147,7 +147,7 @@ def write_dumps(quads: Sequence[Quad], folder: Path) -> list[Dump]:
         gzip.GzipFile(filename="cybertreaty.nq", mode="wb", fileobj=raw, mtime=0) as target,
     ):
         shutil.copyfileobj(source, target)
-    dumps.append(Dump(packed.name, "application/n-quads", packed.stat().st_size))
+    dumps.append(Dump(packed.name, "application/n-quads", packed.stat().st_size, "application/gzip"))
     return dumps
 
 

@@ -26,8 +26,9 @@ class Dump:
     """A file the build wrote and the server offers for download."""
 
     filename: str
-    media_type: str
+    media_type: str  # of the data inside, as DCAT 3 asks even for a compressed file
     size: int
+    compress_format: str | None = None  # e.g. application/gzip
 
 
 def describe(quads: Sequence[Quad], iris: Iris, dumps: Sequence[Dump], built: dt.datetime) -> list[Triple]:
@@ -121,4 +122,7 @@ def _distributions(dataset: NamedNode, iris: Iris, dumps: Sequence[Dump]) -> lis
             Triple(distribution, iri(DCAT.byteSize), typed(str(dump.size), "nonNegativeInteger")),
             Triple(distribution, NamedNode(DCTERMS + "format"), typed(dump.media_type, "string")),
         ]
+        if dump.compress_format:
+            iana = f"https://www.iana.org/assignments/media-types/{dump.compress_format}"
+            triples.append(Triple(distribution, iri(DCAT.compressFormat), NamedNode(iana)))
     return triples

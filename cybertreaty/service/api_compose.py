@@ -77,7 +77,9 @@ NEEDED = (
 def add_routes(router: APIRouter, registry: Registry, rows: Mapping[str, type[BaseModel]]) -> None:
     for name in NEEDED:
         if name not in rows:
-            raise RegistryError(name, "this named query is missing: the State profile and treaty status need it")
+            raise RegistryError(
+                name, "this named query is missing: the State profile and treaty status need it"
+            )
     profile = state_profile_model(rows)
     status = treaty_status_model(rows)
     errors = problem_responses(404, 406, 422, 503)
@@ -215,7 +217,12 @@ def entry_into_force(facts: Mapping[str, Any], parties: Sequence[Mapping[str, An
     uncertain = [p["actor_id"] for p in parties if p["party_status"] == "uncertain"]
     threshold = facts["entry_into_force_threshold"]
     remaining = max(0, threshold - counted) if threshold is not None else None
-    summary = f"{counted} of {threshold} instruments" if threshold is not None else f"{counted} instruments"
+    if threshold is None:
+        summary = f"{counted} instruments"
+    elif counted < threshold:
+        summary = f"{counted} of {threshold} instruments"
+    else:
+        summary = f"{counted} instruments (the threshold of {threshold} is reached)"
     if uncertain:
         summary += (
             f"; {len(uncertain)} claimed but unverified or undated, not counted ({', '.join(uncertain)})"

@@ -122,15 +122,16 @@ def groups(spec: dict[str, Any]) -> list[Group]:
 
 @router.get("/docs")
 async def docs(request: Request) -> Response:
-    spec = request.app.openapi()
-    html = (
-        rdf_pages.templates()
-        .get_template("api_docs.html")
-        .render(
-            title=spec["info"]["title"],
-            version=spec["info"]["version"],
-            openapi=spec["openapi"],
-            groups=groups(spec),
-        )
-    )
+    # The routes do not change while the app runs: render once per app.
+    html: str | None = getattr(request.app.state, "api_docs_html", None)
+    if html is None:
+        html = request.app.state.api_docs_html = render(request.app.openapi())
     return rdf_pages.html_response(html)
+
+
+def render(spec: dict[str, Any]) -> str:
+    info = spec["info"]
+    template = rdf_pages.templates().get_template("api_docs.html")
+    return template.render(
+        title=info["title"], version=info["version"], openapi=spec["openapi"], groups=groups(spec)
+    )

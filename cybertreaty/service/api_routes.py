@@ -17,6 +17,7 @@ from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, FastAPI, Path, Query, Request, Response
 from fastapi.exceptions import RequestValidationError
+from fastapi.responses import RedirectResponse
 from pydantic import BaseModel
 
 from cybertreaty.service import api_compose
@@ -75,11 +76,17 @@ def _problems_in_openapi(app: FastAPI) -> None:
 
 def create_router(registry: Registry) -> APIRouter:
     router = APIRouter(prefix=API_PREFIX)
+    # <base>api# is the vocabulary of the JSON-LD answers; its terms are documented at /docs.
+    router.add_api_route("", _to_docs, methods=["GET", "HEAD"], include_in_schema=False)
     rows = {query.name: row_model(query) for query in registry.queries}
     api_compose.add_routes(router, registry, rows)
     for query in registry.queries:
         _add_route(router, query, rows[query.name])
     return router
+
+
+async def _to_docs() -> Response:
+    return RedirectResponse("/docs", status_code=303)
 
 
 def _add_route(router: APIRouter, query: NamedQuery, row: type[BaseModel]) -> None:

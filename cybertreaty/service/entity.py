@@ -48,10 +48,10 @@ SELECT ?p ?o ?g ?p_label ?o_label ?source ?source_label WHERE {
 INCOMING = (
     _PREFIXES
     + """
-SELECT ?s ?p ?g ?s_label ?s_type ?p_label ?source ?source_label WHERE {
+SELECT ?s ?p ?g ?s_label ?s_type ?type_label ?p_label ?source ?source_label WHERE {
   GRAPH ?g { ?s ?p ?o }
   OPTIONAL { ?s rdfs:label ?s_label }
-  OPTIONAL { ?s a ?s_type }
+  OPTIONAL { ?s a ?s_type . OPTIONAL { ?s_type rdfs:label ?type_label } }
   OPTIONAL { ?p rdfs:label ?p_label }
   OPTIONAL { ?source ct:graphOf ?g . OPTIONAL { ?source rdfs:label ?source_label } }
 }"""
@@ -167,7 +167,7 @@ def _incoming(store: Store, description: Description) -> None:
         statements.setdefault((s, p), Statement(s, p, description.entity)).graphs.add(g)
         if "s_type" in row:
             description.types[s].add(URIRef(row["s_type"]))
-        _note(description, row, (("s", "s_label"), ("p", "p_label")))
+        _note(description, row, (("s", "s_label"), ("p", "p_label"), ("s_type", "type_label")))
     description.incoming = list(statements.values())
 
 

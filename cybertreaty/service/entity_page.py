@@ -106,10 +106,12 @@ class Linker:
 
 
 def build_page(description: Description, base: str) -> EntityPage:
-    linker = Linker(base, description.labels)
     entity = description.entity
-    own = [s for s in description.outgoing if s.subject == entity]
     parts = sorted({s.subject for s in description.outgoing if s.subject != entity}, key=str)
+    # A part is named by its fragment: "#interval" reads better than its whole IRI.
+    labels = {**{p: "#" + str(p).rsplit("#", 1)[-1] for p in parts}, **description.labels}
+    linker = Linker(base, labels)
+    own = [s for s in description.outgoing if s.subject == entity]
     all_sources = {g for s in own for g in s.graphs}
     return EntityPage(
         iri=str(entity),

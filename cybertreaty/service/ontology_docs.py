@@ -98,19 +98,23 @@ async def versioned(request: Request, version: str) -> Response:
 
 def _answer(request: Request, headers: dict[str, str]) -> Response:
     fmt = linked_data.choose_format(request, PAGE_FORMATS, "the ontology")
-    data, graph = ontology()
+    data, _ = ontology()
     if fmt is linked_data.HTML:
-        page = build_page(graph, settings_base(request))
-        html = (
-            linked_data.templates()
-            .get_template("ontology.html")
-            .render(page=page, formats=linked_data.alternates(request.url.path, ONTOLOGY_FORMATS))
-        )
+        html = _html(ontology_file().stat().st_mtime_ns, settings_base(request), request.url.path)
         return linked_data.html_response(html, headers)
     if fmt.key == "turtle":
         return linked_data.rdf_response(data, fmt, headers)  # the file as its authors wrote it
     triples = list(ox.parse(data, format=ox.RdfFormat.TURTLE))
     return linked_data.rdf_response(linked_data.serialize(triples, fmt), fmt, headers)
+
+
+@cache
+def _html(mtime_ns: int, base: str, path: str) -> str:
+    """The documentation page, rendered once per version of the file (and per path it is served at)."""
+    _, graph = _ontology(mtime_ns)
+    formats = linked_data.alternates(path, ONTOLOGY_FORMATS)
+    template = linked_data.templates().get_template("ontology.html")
+    return template.render(page=build_page(graph, base), formats=formats)
 
 
 def settings_base(request: Request) -> str:

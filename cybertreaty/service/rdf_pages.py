@@ -3,6 +3,7 @@ templates and security headers (linked_data, ontology_docs, dumps and api_docs u
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache
@@ -11,6 +12,7 @@ import jinja2
 import pyoxigraph as ox
 from fastapi import Request, Response
 from fastapi.responses import HTMLResponse
+from markupsafe import Markup, escape
 
 from cybertreaty.errors import NotAcceptable
 from cybertreaty.graph.formats import Family, ResultFormat, by_key
@@ -95,11 +97,18 @@ def html_response(html: str, headers: dict[str, str] | None = None) -> HTMLRespo
 @cache
 def templates() -> jinja2.Environment:
     # Autoescape everywhere: labels, quotes and notes come from the data and are text, never markup.
-    return jinja2.Environment(
+    environment = jinja2.Environment(
         loader=jinja2.PackageLoader("cybertreaty.service", "templates"),
         autoescape=True,
         undefined=jinja2.StrictUndefined,
     )
+    environment.filters["code"] = inline_code
+    return environment
+
+
+def inline_code(text: str) -> Markup:
+    """Text with `backticks` shown as code: escaped first, so only the <code> tags are markup."""
+    return Markup(re.sub(r"`([^`<>]+)`", r"<code>\1</code>", str(escape(text))))
 
 
 def alternates(path: str, formats: Sequence[ResultFormat]) -> list[Alternate]:

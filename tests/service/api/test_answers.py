@@ -26,7 +26,12 @@ def test_five_eyes_members_that_had_not_signed_on_29_october_2025(
     client: httpx.Client, real_server: RealServer
 ) -> None:
     items = all_items(
-        client, real_server, f"{UNCC}/signature-status", group="five-eyes", as_of="2025-10-29", status="not-signed"
+        client,
+        real_server,
+        f"{UNCC}/signature-status",
+        group="five-eyes",
+        as_of="2025-10-29",
+        status="not-signed",
     )
     assert ids(items, "actor_id") == {"CAN", "NZL", "USA"}
     # The false claims that Canada and the US signed in Hanoi are kept, flagged, and not counted.
@@ -40,7 +45,13 @@ def test_five_eyes_members_that_signed_are_australia_and_the_uk(
 ) -> None:
     items = all_items(client, real_server, f"{UNCC}/signature-status", group="five-eyes", as_of="2025-10-29")
     status = {i["actor_id"]: i["signature_status"] for i in items}
-    assert status == {"AUS": "signed", "GBR": "signed", "CAN": "not-signed", "NZL": "not-signed", "USA": "not-signed"}
+    assert status == {
+        "AUS": "signed",
+        "GBR": "signed",
+        "CAN": "not-signed",
+        "NZL": "not-signed",
+        "USA": "not-signed",
+    }
 
 
 def test_canada_s_later_signature_is_only_uncertain(client: httpx.Client, real_server: RealServer) -> None:
@@ -50,7 +61,9 @@ def test_canada_s_later_signature_is_only_uncertain(client: httpx.Client, real_s
 
 
 def test_the_thirteen_eu_member_states_that_signed(client: httpx.Client, real_server: RealServer) -> None:
-    items = all_items(client, real_server, f"{UNCC}/signature-status", group="eu", as_of="2025-10-29", status="signed")
+    items = all_items(
+        client, real_server, f"{UNCC}/signature-status", group="eu", as_of="2025-10-29", status="signed"
+    )
     assert ids(items, "actor_id") == {
         *("AUT", "BEL", "CZE", "GRC", "FRA", "IRL", "LUX", "POL", "PRT", "SVK", "SVN", "ESP", "SWE"),
     }
@@ -110,7 +123,9 @@ def test_uncc_status_on_the_first_day(client: httpx.Client, real_server: RealSer
     assert status["signatories"]["uncertain"] == 4
 
 
-def test_entry_into_force_counts_no_unverified_ratification(client: httpx.Client, real_server: RealServer) -> None:
+def test_entry_into_force_counts_no_unverified_ratification(
+    client: httpx.Client, real_server: RealServer
+) -> None:
     """Only an AI-generated outlet reports ratifications (Qatar, Viet Nam): uncertain, not counted."""
     eif = get_json(client, real_server, f"{UNCC}/status")["entry_into_force"]
     assert eif["threshold"] == 40
@@ -119,6 +134,14 @@ def test_entry_into_force_counts_no_unverified_ratification(client: httpx.Client
     assert sorted(eif["uncertain"]) == ["QAT", "VNM"]
     assert eif["reio_counts_separately"] is False  # article 65(1)
     assert eif["entered_into_force_on"] is None
+    assert eif["summary"].startswith("0 of 40 instruments; 2 claimed but unverified or undated, not counted")
+
+
+def test_the_budapest_convention_is_in_force(client: httpx.Client, real_server: RealServer) -> None:
+    eif = get_json(client, real_server, "/api/treaties/cets-185/status")["entry_into_force"]
+    assert eif["entered_into_force_on"] == "2004-07-01"  # the CoE's treaty chart
+    assert eif["remaining"] == 0
+    assert "threshold of 5 is reached" in eif["summary"]
 
 
 def test_reported_counts_keep_the_doubted_ones_flagged(client: httpx.Client, real_server: RealServer) -> None:
@@ -130,7 +153,9 @@ def test_reported_counts_keep_the_doubted_ones_flagged(client: httpx.Client, rea
 
 def test_budapest_convention_parties(client: httpx.Client, real_server: RealServer) -> None:
     parties = all_items(client, real_server, "/api/treaties/cets-185/parties")
-    assert {"ALB", "AND", "FRA", "USA", "GBR"} <= {p["actor_id"] for p in parties if p["party_status"] == "party"}
+    assert {"ALB", "AND", "FRA", "USA", "GBR"} <= {
+        p["actor_id"] for p in parties if p["party_status"] == "party"
+    }
 
 
 # --- A State's profile -------------------------------------------------------------------------
@@ -182,7 +207,12 @@ def test_74_247_totals(client: httpx.Client, real_server: RealServer) -> None:
     items = all_items(client, real_server, "/api/resolutions/a-res-74-247/vote-totals")
     plenary = next(i for i in items if i["vote_event"].endswith("unga-plenary-74-247"))
     assert (plenary["yes"], plenary["no"], plenary["abstain"], plenary["not_voting"]) == (79, 60, 33, 21)
-    counted = (plenary["counted_yes"], plenary["counted_no"], plenary["counted_abstain"], plenary["counted_not_voting"])
+    counted = (
+        plenary["counted_yes"],
+        plenary["counted_no"],
+        plenary["counted_abstain"],
+        plenary["counted_not_voting"],
+    )
     assert counted == (79, 60, 33, 21)
     committee = next(i for i in items if "third-committee" in i["vote_event"])
     assert (committee["yes"], committee["no"], committee["abstain"]) == (88, 58, 34)
@@ -191,10 +221,14 @@ def test_74_247_totals(client: httpx.Client, real_server: RealServer) -> None:
 def test_74_247_votes_by_option_and_group(client: httpx.Client, real_server: RealServer) -> None:
     against = all_items(client, real_server, "/api/resolutions/a-res-74-247/votes", option="no")
     assert len(against) == 60
-    eu_against = all_items(client, real_server, "/api/resolutions/a-res-74-247/votes", option="no", group="eu")
+    eu_against = all_items(
+        client, real_server, "/api/resolutions/a-res-74-247/votes", option="no", group="eu"
+    )
     assert len(eu_against) == 27
     five_eyes = all_items(client, real_server, "/api/resolutions/a-res-74-247/votes", group="five-eyes")
-    assert {v["iso3"]: v["vote_option"] for v in five_eyes} == dict.fromkeys(["AUS", "CAN", "GBR", "NZL", "USA"], "no")
+    assert {v["iso3"]: v["vote_option"] for v in five_eyes} == dict.fromkeys(
+        ["AUS", "CAN", "GBR", "NZL", "USA"], "no"
+    )
 
 
 # --- Cross-questions ---------------------------------------------------------------------------
@@ -210,7 +244,9 @@ def test_budapest_parties_that_signed_the_uncc(client: httpx.Client, real_server
     assert not ids(items, "iso3") & {"CAN", "USA"}  # their Hanoi signatures are contradicted
 
 
-def test_states_that_voted_against_74_247_and_later_signed(client: httpx.Client, real_server: RealServer) -> None:
+def test_states_that_voted_against_74_247_and_later_signed(
+    client: httpx.Client, real_server: RealServer
+) -> None:
     items = all_items(client, real_server, "/api/cross/voted-then-signed")
     assert {"AUS", "GBR", "FRA", "ESP"} <= ids(items, "iso3")
     assert not ids(items, "iso3") & {"CAN", "USA", "NZL"}
@@ -244,7 +280,9 @@ def test_what_newshour_says(client: httpx.Client, real_server: RealServer) -> No
 
 def test_disagreements(client: httpx.Client, real_server: RealServer) -> None:
     dates = all_items(client, real_server, "/api/disagreements/dates", treaty="uncc")
-    assert {(d["action_type"], d["date"], d["other_date"]) for d in dates} >= {("Signature", "2025-10", "2026-07")}
+    assert {(d["action_type"], d["date"], d["other_date"]) for d in dates} >= {
+        ("Signature", "2025-10", "2026-07")
+    }
     contradicted = all_items(client, real_server, "/api/disagreements/doubted-claims")
     assert {
         BASE + "id/action/signature-CAN-uncc-2025-10",
@@ -261,8 +299,17 @@ def test_disagreements(client: httpx.Client, real_server: RealServer) -> None:
 
 @pytest.mark.parametrize(
     ("query", "expected"),
-    [("Viet Nam", "VNM"), ("Vietnam", "VNM"), ("Türkiye", "TUR"), ("Turkey", "TUR"), ("VN", "VNM"),
-     ("704", "VNM"), ("Q881", "VNM"), ("eu", "eu"), ("Socialist Republic of Viet Nam", "VNM")],
+    [
+        ("Viet Nam", "VNM"),
+        ("Vietnam", "VNM"),
+        ("Türkiye", "TUR"),
+        ("Turkey", "TUR"),
+        ("VN", "VNM"),
+        ("704", "VNM"),
+        ("Q881", "VNM"),
+        ("eu", "eu"),
+        ("Socialist Republic of Viet Nam", "VNM"),
+    ],
 )
 def test_search(client: httpx.Client, real_server: RealServer, query: str, expected: str) -> None:
     found = get_json(client, real_server, "/api/search", q=query)["items"]

@@ -104,7 +104,11 @@ def test_openapi_lists_every_named_query(openapi: dict[str, Any]) -> None:
         documented = {p["name"]: p for p in operation["parameters"]}
         assert set(documented) == {p.name for p in query.params} | {"limit", "offset"}
         assert all(p["description"] for p in documented.values())
-        assert set(operation["responses"]["200"]["content"]) == {"application/json", "application/ld+json", "text/csv"}
+        assert set(operation["responses"]["200"]["content"]) == {
+            "application/json",
+            "application/ld+json",
+            "text/csv",
+        }
 
 
 def test_openapi_errors_are_problem_json(openapi: dict[str, Any]) -> None:
@@ -115,7 +119,9 @@ def test_openapi_errors_are_problem_json(openapi: dict[str, Any]) -> None:
             for status, response in operation["responses"].items():
                 if status >= "400":
                     assert set(response["content"]) == {"application/problem+json"}, (path, status)
-                    assert response["content"]["application/problem+json"]["schema"]["$ref"].endswith("/Problem")
+                    assert response["content"]["application/problem+json"]["schema"]["$ref"].endswith(
+                        "/Problem"
+                    )
 
 
 def test_every_answer_field_is_described_with_an_example(openapi: dict[str, Any]) -> None:

@@ -3,11 +3,10 @@ RDF for a client, by content negotiation, with its sources and the labels of wha
 
 from __future__ import annotations
 
-import html
-
 import httpx
 import pyoxigraph as ox
 import pytest
+from markupsafe import escape
 from rdflib import Literal, URIRef
 
 from cybertreaty.service.entity import Description, Statement
@@ -54,7 +53,9 @@ def test_a_state_in_every_rdf_format(
     assert ox.Triple(subject, RDFS_LABEL, ox.Literal("Vietnam", language="en")) in triples
     # Incoming links with their labels: the signature and the vote point to Viet Nam.
     signature = ox.NamedNode(BASE + "id/action/signature-VNM-uncc-2025-10-25")
-    assert ox.Triple(signature, ox.NamedNode(BASE.replace("/", "/") + "x").__class__(str(signature)), subject) or True
+    assert (
+        ox.Triple(signature, ox.NamedNode("https://w3id.org/cybertreaty/ontology#actor"), subject) in triples
+    )
     assert any(t.subject == signature and t.predicate == RDFS_LABEL for t in triples)
 
 
@@ -92,7 +93,9 @@ def test_hash_iri_parts_are_described_with_the_entity(client: httpx.Client, real
         "/id/count/uncc-signatories-72-2025-10-29-newshour-2025-10-29",
     ],
 )
-def test_every_kind_of_data_iri_dereferences(client: httpx.Client, real_server: RealServer, path: str) -> None:
+def test_every_kind_of_data_iri_dereferences(
+    client: httpx.Client, real_server: RealServer, path: str
+) -> None:
     _, quads = get_rdf(client, real_server.url + path, "text/turtle")
     assert ox.NamedNode(BASE + path.removeprefix("/")) in {q.subject for q in quads}
     page = client.get(real_server.url + path, headers={"Accept": "text/html"})
@@ -136,7 +139,9 @@ def test_unknown_iri_is_404(client: httpx.Client, real_server: RealServer) -> No
         assert response.headers["content-type"].startswith("text/plain")
 
 
-@pytest.mark.parametrize(("accept", "params"), [("text/plain", {}), ("image/png", {}), (None, {"format": "csv"})])
+@pytest.mark.parametrize(
+    ("accept", "params"), [("text/plain", {}), ("image/png", {}), (None, {"format": "csv"})]
+)
 def test_unsupported_format_is_406(
     client: httpx.Client, real_server: RealServer, accept: str | None, params: dict[str, str]
 ) -> None:
@@ -146,12 +151,16 @@ def test_unsupported_format_is_406(
 
 
 def test_named_graphs_dereference(client: httpx.Client, real_server: RealServer) -> None:
-    response = client.get(real_server.url + "/graph/source/newshour-2025-10-29", headers={"Accept": "text/turtle"})
+    response = client.get(
+        real_server.url + "/graph/source/newshour-2025-10-29", headers={"Accept": "text/turtle"}
+    )
     assert response.status_code == 200
     triples = list(ox.parse(response.content, format=ox.RdfFormat.TURTLE))
     assert len(triples) > 100
     browser = client.get(
-        real_server.url + "/graph/source/newshour-2025-10-29", headers={"Accept": "text/html"}, follow_redirects=False
+        real_server.url + "/graph/source/newshour-2025-10-29",
+        headers={"Accept": "text/html"},
+        follow_redirects=False,
     )
     assert browser.status_code == 303
     assert browser.headers["location"] == "/id/source/newshour-2025-10-29"
@@ -164,10 +173,21 @@ def test_page_escapes_what_the_data_says() -> None:
     hostile = '<script>alert("x")</script> & "quotes"'
     description = Description(entity)
     description.outgoing = [
-        Statement(entity, URIRef("http://www.w3.org/2000/01/rdf-schema#label"), Literal(hostile), {URIRef(BASE + "g")})
+        Statement(
+            entity,
+            URIRef("http://www.w3.org/2000/01/rdf-schema#label"),
+            Literal(hostile),
+            {URIRef(BASE + "g")},
+        )
     ]
     description.labels[entity] = hostile
     page = build_page(description, BASE)
     rendered = templates().get_template("entity.html").render(page=page, formats=[])
     assert "<script>" not in rendered
-    assert html.escape(hostile) in rendered
+    assert str(escape(hostile)) in rendered
+
+
+def test_inline_code_escapes_first() -> None:
+    from cybertreaty.service.rdf_pages import inline_code
+
+    assert str(inline_code("use `as_of` <b>")) == "use <code>as_of</code> &lt;b&gt;"
