@@ -16,6 +16,7 @@ from cybertreaty.graph.store import Store, open_store
 from cybertreaty.service import (
     api_routes,
     editor,
+    explorer,
     http_errors,
     linked_data,
     reconcile_routes,
@@ -54,6 +55,7 @@ def create_app(settings: Settings, store: Store | None = None) -> FastAPI:
     api_routes.install(app)
     linked_data.install(app)
     app.include_router(validate_router)
+    app.include_router(explorer.router)
     # Added last = outermost: CORS headers go on every answer, including 413 and errors.
     app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes)
     app.add_middleware(GZipMiddleware, minimum_size=1000)
