@@ -44,17 +44,7 @@ MANIFEST_SERVICE_DESCRIPTION_ENTRIES = 3
 # that the server still refuses its first request as documented (so the reason stays true: a server
 # that starts supporting the case fails here until the entry is removed). Nothing else is skipped:
 # test_skipped_cases_are_exactly_the_listed_ones checks it.
-USING_NOT_SUPPORTED = (
-    "using-graph-uri / using-named-graph-uri: pyoxigraph's Store.update takes no dataset, so the "
-    "embedded store cannot give an update a protocol-specified dataset; the server refuses such a "
-    "request with 400 and tells the client to write USING in the update instead"
-)
-NOT_RUNNABLE: dict[str, str] = {
-    "update_dataset_default_graph": USING_NOT_SUPPORTED,
-    "update_dataset_default_graphs": USING_NOT_SUPPORTED,
-    "update_dataset_named_graphs": USING_NOT_SUPPORTED,
-    "update_dataset_full": USING_NOT_SUPPORTED,
-}
+NOT_RUNNABLE: dict[str, str] = {}
 REFUSAL = "using-graph-uri and using-named-graph-uri are not supported"
 OUTCOMES: dict[str, str] = {}  # case name -> "skipped" or "run", for the check at the end
 

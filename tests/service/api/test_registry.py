@@ -15,7 +15,7 @@ from cybertreaty.service.registry import RegistryError, load_registry, packaged_
 from cybertreaty.settings import Settings
 from tests.service.real_graph import RealServer
 
-EXPECTED_QUERIES = 19
+EXPECTED_QUERIES = 23
 
 GOOD = """#+ summary: The votes of a State
 #+ description: Each vote.

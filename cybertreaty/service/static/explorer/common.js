@@ -58,7 +58,9 @@ export function localHref(iri, base) {
 export function formatDate(token) {
   if (!token || token === "unknown") return "date unknown";
   const [year, month, day] = token.split("-");
-  return [day ? String(Number(day)) : "", month ? MONTHS[Number(month) - 1] : "", year].filter(Boolean).join(" ");
+  return [day ? String(Number(day)) : "", month ? MONTHS[Number(month) - 1] : "", year]
+    .filter(Boolean)
+    .join(" ");
 }
 
 // The known dates of a list, formatted, or "date unknown" when no source gives one.

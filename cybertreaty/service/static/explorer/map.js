@@ -5,7 +5,17 @@
 // Colours live in explorer.css, keyed by the data-value attribute this script sets.
 
 import {
-  Tooltip, allRows, formatDate, formatDates, h, localHref, pageConfig, showError, sourceIndex, sourceLinks, svg,
+  Tooltip,
+  allRows,
+  formatDate,
+  formatDates,
+  h,
+  localHref,
+  pageConfig,
+  showError,
+  sourceIndex,
+  sourceLinks,
+  svg,
 } from "./common.js";
 
 const config = pageConfig();
@@ -43,7 +53,8 @@ const ROLES = {
   treaty: { member: "Party", uncertain: "Party, unverified claim", none: "Not a party" },
 };
 
-const state = { layer: "status", overlay: null, overlays: new Map() };
+// What the page shows now, and the data it was drawn from.
+const view = { layer: "status", overlay: null, overlays: new Map() };
 
 async function main() {
   const summary = document.getElementById("map-summary");
@@ -54,11 +65,11 @@ async function main() {
       allRows(`/api/resolutions/${config.resolution}/votes`),
       sourceIndex(),
     ]);
-    state.sources = sources;
-    state.states = statuses.filter((row) => row.actor_kind === "state");
-    state.byIso3 = new Map(state.states.map((row) => [row.actor_id, row]));
-    state.others = statuses.filter((row) => row.actor_kind !== "state");
-    state.votes = latestVotes(votes);
+    view.sources = sources;
+    view.states = statuses.filter((row) => row.actor_kind === "state");
+    view.byIso3 = new Map(view.states.map((row) => [row.actor_id, row]));
+    view.others = statuses.filter((row) => row.actor_kind !== "state");
+    view.votes = latestVotes(votes);
     if (topology && window.d3 && window.topojson) drawMap(topology);
     listenToControls();
     render();
@@ -78,28 +89,41 @@ function latestVotes(rows) {
 }
 
 function valueOf(row) {
-  if (state.layer === "status") return row.status;
-  const vote = state.votes.get(row.actor_id);
+  if (view.layer === "status") return row.status;
+  const vote = view.votes.get(row.actor_id);
   return vote ? vote.vote_option : "no-record";
 }
 
 // --- Drawing ------------------------------------------------------------------------------------
 
 function drawMap(topology) {
-  const features = topojson.feature(topology, topology.objects.countries).features
-    .filter((feature) => feature.id !== ANTARCTICA);
-  const projection = d3.geoEqualEarth()
-    .fitExtent([[4, 4], [WIDTH - 4, HEIGHT - 36]], { type: "FeatureCollection", features });
+  const features = topojson
+    .feature(topology, topology.objects.countries)
+    .features.filter((feature) => feature.id !== ANTARCTICA);
+  const projection = d3.geoEqualEarth().fitExtent(
+    [
+      [4, 4],
+      [WIDTH - 4, HEIGHT - 36],
+    ],
+    { type: "FeatureCollection", features },
+  );
   const path = d3.geoPath(projection);
   const byCode = new Map(features.map((feature) => [feature.id, feature]));
-  const ours = new Set(state.states.map((row) => row.iso_numeric));
+  const ours = new Set(view.states.map((row) => row.iso_numeric));
 
   const map = svg("svg", {
     // tabindex -1: Chromium would otherwise make the drawing itself a tab stop before its States.
-    id: "map", class: "map", viewBox: `0 0 ${WIDTH} ${HEIGHT}`, role: "group", tabindex: -1,
+    id: "map",
+    class: "map",
+    viewBox: `0 0 ${WIDTH} ${HEIGHT}`,
+    role: "group",
+    tabindex: -1,
     "aria-label": "World map of the States; each State is a link to its page",
   });
-  map.append(hatchPattern(), svg("path", { class: "sphere", d: path({ type: "Sphere" }), "aria-hidden": "true" }));
+  map.append(
+    hatchPattern(),
+    svg("path", { class: "sphere", d: path({ type: "Sphere" }), "aria-hidden": "true" }),
+  );
   const background = svg("g", { "aria-hidden": "true" });
   for (const feature of features) {
     if (!ours.has(feature.id)) background.append(svg("path", { class: "other", d: path(feature) }));
@@ -107,12 +131,13 @@ function drawMap(topology) {
   const countries = svg("g", { class: "states" });
   const markers = svg("g", { class: "markers", "aria-hidden": "true" });
   const offMap = [];
-  for (const row of state.states) {
+  for (const row of view.states) {
     const feature = byCode.get(row.iso_numeric);
     const link = stateLink(row);
     if (feature) {
-      link.append(svg("path", { class: "shape", d: path(feature) }));
-      if (isUnverified(row)) link.append(svg("path", { class: "doubted", fill: "url(#hatch)", d: path(feature) }));
+      const outline = path(feature);
+      link.append(svg("path", { class: "shape", d: outline }));
+      if (isUnverified(row)) link.append(svg("path", { class: "doubted", fill: "url(#hatch)", d: outline }));
       if (path.area(feature) < TINY_AREA) markers.append(...marker(row, projection(d3.geoCentroid(feature))));
     } else {
       offMap.push(link);
@@ -124,14 +149,20 @@ function drawMap(topology) {
   const ring = svg("path", { class: "focus-ring", "aria-hidden": "true" });
   map.append(background, countries, markers, ring);
   document.getElementById("map-holder").replaceChildren(map);
-  state.map = map;
+  view.map = map;
   listenToMap(map);
 }
 
 function hatchPattern() {
-  return svg("defs", {},
-    svg("pattern", { id: "hatch", width: 5, height: 5, patternUnits: "userSpaceOnUse", patternTransform: "rotate(45)" },
-      svg("rect", { class: "hatch-line", width: 1.6, height: 5 })));
+  return svg(
+    "defs",
+    {},
+    svg(
+      "pattern",
+      { id: "hatch", width: 5, height: 5, patternUnits: "userSpaceOnUse", patternTransform: "rotate(45)" },
+      svg("rect", { class: "hatch-line", width: 1.6, height: 5 }),
+    ),
+  );
 }
 
 function stateLink(row) {
@@ -151,9 +182,11 @@ function placeOffMap(links, parent) {
   parent.append(svg("text", { class: "off-map-title", x: 8, y: HEIGHT - 14 }, "Not drawn at this scale:"));
   links.forEach((link, index) => {
     const x = 160 + index * 110;
-    const row = state.byIso3.get(link.dataset.iso3);
-    link.append(svg("circle", { class: "shape", cx: x, cy: HEIGHT - 18, r: 5 }),
-      svg("text", { class: "off-map-label", x: x + 9, y: HEIGHT - 14 }, row.name));
+    const row = view.byIso3.get(link.dataset.iso3);
+    link.append(
+      svg("circle", { class: "shape", cx: x, cy: HEIGHT - 18, r: 5 }),
+      svg("text", { class: "off-map-label", x: x + 9, y: HEIGHT - 14 }, row.name),
+    );
   });
 }
 
@@ -167,21 +200,24 @@ function listenToControls() {
   const form = document.getElementById("map-controls");
   form.addEventListener("submit", (event) => event.preventDefault());
   form.addEventListener("change", async () => {
-    state.layer = form.elements.layer.value;
+    view.layer = form.elements.layer.value;
     const option = form.elements.group.selectedOptions[0];
-    state.overlay = option.value ? { id: option.value, kind: option.dataset.kind, label: option.textContent } : null;
-    if (state.overlay) await loadOverlay(state.overlay);
+    view.overlay = option.value
+      ? { id: option.value, kind: option.dataset.kind, label: option.textContent }
+      : null;
+    if (view.overlay) await loadOverlay(view.overlay);
     render();
   });
 }
 
 // A group's members (or a treaty's parties), by ISO code: "member", "observer" or "uncertain".
 async function loadOverlay(overlay) {
-  if (state.overlays.has(overlay.id)) return;
+  if (view.overlays.has(overlay.id)) return;
   const roles = new Map();
   if (overlay.kind === "treaty") {
     for (const row of await allRows(`/api/treaties/${overlay.id}/parties`)) {
-      if (row.actor_kind === "state") roles.set(row.actor_id, { role: row.party_status === "party" ? "member" : "uncertain", row });
+      const role = row.party_status === "party" ? "member" : "uncertain";
+      if (row.actor_kind === "state") roles.set(row.actor_id, { role, row });
     }
   } else {
     for (const row of await allRows(`/api/explorer/groups/${overlay.id}/members`)) {
@@ -190,12 +226,12 @@ async function loadOverlay(overlay) {
       if (!roles.has(row.iso3) || role === "member") roles.set(row.iso3, { role, row });
     }
   }
-  state.overlays.set(overlay.id, roles);
+  view.overlays.set(overlay.id, roles);
 }
 
 function roleOf(iso3) {
-  if (!state.overlay) return null;
-  const entry = state.overlays.get(state.overlay.id).get(iso3);
+  if (!view.overlay) return null;
+  const entry = view.overlays.get(view.overlay.id).get(iso3);
   return entry || { role: "none" };
 }
 
@@ -203,7 +239,7 @@ function listenToMap(map) {
   const tooltip = new Tooltip(document.getElementById("map-tooltip"));
   const rowOf = (target) => {
     const element = target.closest("[data-iso3]");
-    return element && state.byIso3.get(element.dataset.iso3);
+    return element && view.byIso3.get(element.dataset.iso3);
   };
   let pointed = null; // the State under the pointer: its tooltip is built once, then only moved
   map.addEventListener("pointermove", (event) => {
@@ -248,49 +284,54 @@ function outline(map, row) {
 }
 
 function markerOf(row) {
-  return state.map.querySelector(`circle.marker[data-iso3="${CSS.escape(row.actor_id)}"]`);
+  return view.map.querySelector(`circle.marker[data-iso3="${CSS.escape(row.actor_id)}"]`);
 }
 
 // --- What a State's tooltip and table row say ---------------------------------------------------
 
 function labelOf(value) {
-  return LAYERS[state.layer].values.find((entry) => entry.value === value)?.label ?? value;
+  return LAYERS[view.layer].values.find((entry) => entry.value === value)?.label ?? value;
 }
 
 function statusLine(row) {
   if (row.status === "no-information") return "No information in the graph";
-  if (row.status === "reported-not-signed") return `Reported as not having signed, as of ${formatDates(row.dates)}`;
+  if (row.status === "reported-not-signed")
+    return `Reported as not having signed, as of ${formatDates(row.dates)}`;
   const where = row.places.length ? ` · ${row.places.join("; ")}` : "";
   return `${labelOf(row.status)} · ${formatDates(row.dates)}${where}`;
 }
 
+const VOTE_WORDS = { yes: "Voted yes", no: "Voted no", abstain: "Abstained", "not-voting": "Did not vote" };
+
 function voteLine(row) {
-  const vote = state.votes.get(row.actor_id);
+  const vote = view.votes.get(row.actor_id);
   if (!vote) return "No vote recorded on resolution 74/247";
-  return `Voted ${vote.vote_option.replace("-", " ")} on resolution 74/247 · ${formatDate(vote.date)}`;
+  const derived = vote.doubts.includes("derived") ? " (derived from the voting data)" : "";
+  const words = VOTE_WORDS[vote.vote_option] ?? vote.vote_option;
+  return `${words} on resolution 74/247 · ${formatDate(vote.date)}${derived}`;
 }
 
 function sourcesOf(row) {
-  if (state.layer === "status") return row.sources;
-  return state.votes.get(row.actor_id)?.sources ?? [];
+  if (view.layer === "status") return row.sources;
+  return view.votes.get(row.actor_id)?.sources ?? [];
 }
 
 function roleLine(row) {
   const entry = roleOf(row.actor_id);
   if (!entry) return null;
-  const label = ROLES[state.overlay.kind][entry.role];
+  const label = ROLES[view.overlay.kind][entry.role];
   const since = entry.row?.start ? ` since ${formatDate(entry.row.start)}` : "";
-  return `${state.overlay.label}: ${label}${since}`;
+  return `${view.overlay.label}: ${label}${since}`;
 }
 
 function describe(row) {
   const sources = sourcesOf(row);
   const lines = [
     h("strong", {}, row.name),
-    h("span", {}, state.layer === "status" ? statusLine(row) : voteLine(row)),
+    h("span", {}, view.layer === "status" ? statusLine(row) : voteLine(row)),
   ];
-  if (sources.length) lines.push(h("span", {}, "Source: ", sourceLinks(sources, state.sources, BASE, 3)));
-  if (state.layer === "status") {
+  if (sources.length) lines.push(h("span", {}, "Source: ", sourceLinks(sources, view.sources, BASE, 3)));
+  if (view.layer === "status") {
     for (const text of row.doubted) lines.push(h("span", { class: "doubted-claim" }, `Not counted: ${text}`));
   }
   const role = roleLine(row);
@@ -302,21 +343,21 @@ function describe(row) {
 // --- Applying a layer: colours, legend, summary, table ------------------------------------------
 
 function render() {
-  const shown = state.states.filter((row) => !state.overlay || roleOf(row.actor_id).role !== "none");
-  if (state.map) paintMap();
+  const shown = view.states.filter((row) => !view.overlay || roleOf(row.actor_id).role !== "none");
+  if (view.map) paintMap();
   renderLegend(shown);
   renderSummary(shown);
   renderTable(shown);
 }
 
 function paintMap() {
-  state.map.dataset.layer = state.layer;
-  if (state.overlay) state.map.dataset.overlay = state.overlay.kind;
-  else delete state.map.dataset.overlay;
-  for (const row of state.states) {
+  view.map.dataset.layer = view.layer;
+  if (view.overlay) view.map.dataset.overlay = view.overlay.kind;
+  else delete view.map.dataset.overlay;
+  for (const row of view.states) {
     const value = valueOf(row);
     const role = roleOf(row.actor_id)?.role;
-    for (const element of state.map.querySelectorAll(`[data-iso3="${CSS.escape(row.actor_id)}"]`)) {
+    for (const element of view.map.querySelectorAll(`[data-iso3="${CSS.escape(row.actor_id)}"]`)) {
       element.dataset.value = value;
       if (role) element.dataset.role = role;
       else delete element.dataset.role;
@@ -327,7 +368,9 @@ function paintMap() {
 
 function ariaLabel(row) {
   const role = roleLine(row);
-  return [row.name, state.layer === "status" ? statusLine(row) : voteLine(row), role].filter(Boolean).join(". ");
+  return [row.name, view.layer === "status" ? statusLine(row) : voteLine(row), role]
+    .filter(Boolean)
+    .join(". ");
 }
 
 function counts(rows) {
@@ -338,12 +381,17 @@ function counts(rows) {
 
 function renderLegend(rows) {
   const tally = counts(rows);
-  const items = LAYERS[state.layer].values
+  const items = LAYERS[view.layer].values
     .filter((entry) => entry.always || tally.get(entry.value))
     .map((entry) => legendItem(entry.value, entry.label, tally.get(entry.value) || 0));
-  if (state.layer === "status" && rows.some(isUnverified)) {
-    items.push(legendItem("doubted", "Hatched: a ratification or signature that only unverified sources report (not counted)",
-      rows.filter(isUnverified).length));
+  if (view.layer === "status" && rows.some(isUnverified)) {
+    items.push(
+      legendItem(
+        "doubted",
+        "Hatched: a ratification or signature that only unverified sources report (not counted)",
+        rows.filter(isUnverified).length,
+      ),
+    );
   }
   document.getElementById("legend").replaceChildren(...items);
   renderOverlayLegend();
@@ -351,57 +399,93 @@ function renderLegend(rows) {
 }
 
 function legendItem(value, label, count) {
-  const swatch = svg("svg", { class: "swatch", viewBox: "0 0 18 18", "aria-hidden": "true" },
-    svg("rect", { class: "swatch-fill", width: 18, height: 18, "data-value": value }));
-  if (value === "doubted") swatch.append(svg("rect", { class: "doubted", fill: "url(#hatch)", width: 18, height: 18 }));
-  return h("li", { "data-value": value }, swatch, h("span", {}, label), h("span", { class: "count" }, String(count)));
+  const swatch = svg(
+    "svg",
+    { class: "swatch", viewBox: "0 0 18 18", "aria-hidden": "true" },
+    svg("rect", { class: "swatch-fill", width: 18, height: 18, "data-value": value }),
+  );
+  if (value === "doubted")
+    swatch.append(svg("rect", { class: "doubted", fill: "url(#hatch)", width: 18, height: 18 }));
+  return h(
+    "li",
+    { "data-value": value },
+    swatch,
+    h("span", {}, label),
+    h("span", { class: "count" }, String(count)),
+  );
 }
 
 function renderOverlayLegend() {
   const list = document.getElementById("overlay-legend");
-  list.hidden = !state.overlay;
-  if (!state.overlay) return;
+  list.hidden = !view.overlay;
+  if (!view.overlay) return;
   const tally = new Map();
-  for (const row of state.states) {
+  for (const row of view.states) {
     const { role } = roleOf(row.actor_id);
     tally.set(role, (tally.get(role) || 0) + 1);
   }
   const how = { member: "outlined", observer: "dashed outline", uncertain: "dashed outline", none: "faded" };
-  list.replaceChildren(...Object.entries(ROLES[state.overlay.kind])
-    .filter(([role]) => tally.get(role) || role === "member")
-    .map(([role, label]) => h("li", { "data-role": role },
-      svg("svg", { class: "swatch", viewBox: "0 0 18 18", "aria-hidden": "true" },
-        svg("rect", { class: "role-swatch", x: 1, y: 1, width: 16, height: 16, "data-role": role })),
-      h("span", {}, `${label} (${how[role]})`), h("span", { class: "count" }, String(tally.get(role) || 0)))));
+  list.replaceChildren(
+    ...Object.entries(ROLES[view.overlay.kind])
+      .filter(([role]) => tally.get(role) || role === "member")
+      .map(([role, label]) =>
+        h(
+          "li",
+          { "data-role": role },
+          svg(
+            "svg",
+            { class: "swatch", viewBox: "0 0 18 18", "aria-hidden": "true" },
+            svg("rect", { class: "role-swatch", x: 1, y: 1, width: 16, height: 16, "data-role": role }),
+          ),
+          h("span", {}, `${label} (${how[role]})`),
+          h("span", { class: "count" }, String(tally.get(role) || 0)),
+        ),
+      ),
+  );
 }
 
 function renderReioNote() {
   const note = document.getElementById("reio-note");
-  note.hidden = state.layer !== "status" || !state.others.length;
-  note.replaceChildren(...state.others.map((row) => h("span", {},
-    h("a", { href: localHref(row.actor, BASE) }, row.name),
-    ` (a regional economic integration organisation, not drawn): ${statusLine(row)}. `)));
+  note.hidden = view.layer !== "status" || !view.others.length;
+  note.replaceChildren(
+    ...view.others.map((row) =>
+      h(
+        "span",
+        {},
+        h("a", { href: localHref(row.actor, BASE) }, row.name),
+        ` (a regional economic integration organisation, not drawn): ${statusLine(row)}. `,
+      ),
+    ),
+  );
 }
 
 function renderSummary(rows) {
   const tally = counts(rows);
-  const parts = LAYERS[state.layer].values
+  const parts = LAYERS[view.layer].values
     .filter((entry) => tally.get(entry.value))
     .map((entry) => `${tally.get(entry.value)} ${entry.label[0].toLowerCase()}${entry.label.slice(1)}`);
-  const who = state.overlay ? `${state.overlay.label} (${rows.length} States)` : `${rows.length} States`;
-  document.getElementById("map-summary").textContent = `${LAYERS[state.layer].title}, ${who}: ${parts.join("; ")}.`;
+  const who = view.overlay ? `${view.overlay.label} (${rows.length} States)` : `${rows.length} States`;
+  document.getElementById("map-summary").textContent =
+    `${LAYERS[view.layer].title}, ${who}: ${parts.join("; ")}.`;
 }
 
 function renderTable(rows) {
   const table = document.getElementById("map-table");
-  const columns = state.layer === "status"
-    ? ["State", "Status", "Date", "Place", "Sources", "Not counted (doubted claims)"]
-    : ["State", "Vote", "Date", "Sources"];
-  if (state.overlay) columns.push(state.overlay.kind === "treaty" ? "Budapest Convention" : "Membership");
-  table.tHead.replaceChildren(h("tr", {}, columns.map((name) => h("th", { scope: "col" }, name))));
+  const columns =
+    view.layer === "status"
+      ? ["State", "Status", "Date", "Place", "Sources", "Not counted (doubted claims)"]
+      : ["State", "Vote", "Date", "Sources"];
+  if (view.overlay) columns.push(view.overlay.kind === "treaty" ? "Budapest Convention" : "Membership");
+  table.tHead.replaceChildren(
+    h(
+      "tr",
+      {},
+      columns.map((name) => h("th", { scope: "col" }, name)),
+    ),
+  );
   table.tBodies[0].replaceChildren(...rows.map(tableRow));
-  const who = state.overlay ? ` (${state.overlay.label})` : "";
-  document.getElementById("map-table-caption").textContent = `${LAYERS[state.layer].title} per State${who}`;
+  const who = view.overlay ? ` (${view.overlay.label})` : "";
+  document.getElementById("map-table-caption").textContent = `${LAYERS[view.layer].title} per State${who}`;
   updateDataLinks();
 }
 
@@ -409,31 +493,40 @@ function tableRow(row) {
   const cells = [h("th", { scope: "row" }, h("a", { href: localHref(row.actor, BASE) }, row.name))];
   const value = valueOf(row);
   const label = h("span", { class: "value-label", "data-value": value }, labelOf(value));
-  if (state.layer === "status") {
-    cells.push(h("td", {}, label), h("td", {}, row.status === "no-information" ? "" : formatDates(row.dates)),
-      h("td", {}, row.places.join("; ")), h("td", {}, sourceLinks(row.sources, state.sources, BASE)),
-      h("td", {}, row.doubted.join("; ")));
+  if (view.layer === "status") {
+    cells.push(
+      h("td", {}, label),
+      h("td", {}, row.status === "no-information" ? "" : formatDates(row.dates)),
+      h("td", {}, row.places.join("; ")),
+      h("td", {}, sourceLinks(row.sources, view.sources, BASE)),
+      h("td", {}, row.doubted.join("; ")),
+    );
   } else {
-    const vote = state.votes.get(row.actor_id);
-    cells.push(h("td", {}, label), h("td", {}, vote ? formatDate(vote.date) : ""),
-      h("td", {}, sourceLinks(vote?.sources ?? [], state.sources, BASE)));
+    const vote = view.votes.get(row.actor_id);
+    cells.push(
+      h("td", {}, label),
+      h("td", {}, vote ? formatDate(vote.date) : ""),
+      h("td", {}, sourceLinks(vote?.sources ?? [], view.sources, BASE)),
+    );
   }
-  if (state.overlay) cells.push(h("td", {}, ROLES[state.overlay.kind][roleOf(row.actor_id).role]));
+  if (view.overlay) cells.push(h("td", {}, ROLES[view.overlay.kind][roleOf(row.actor_id).role]));
   return h("tr", { "data-iso3": row.actor_id, "data-value": value }, cells);
 }
 
 function updateDataLinks() {
   const link = document.getElementById("data-link");
-  link.href = state.layer === "status"
-    ? `/api/explorer/treaties/${config.treaty}/states?limit=1000`
-    : `/api/resolutions/${config.resolution}/votes?limit=1000`;
+  link.href =
+    view.layer === "status"
+      ? `/api/explorer/treaties/${config.treaty}/states?limit=1000`
+      : `/api/resolutions/${config.resolution}/votes?limit=1000`;
   const extra = document.getElementById("data-link-extra");
   extra.replaceChildren();
-  if (!state.overlay) return;
-  const href = state.overlay.kind === "treaty"
-    ? `/api/treaties/${state.overlay.id}/parties?limit=1000`
-    : `/api/explorer/groups/${state.overlay.id}/members?limit=1000`;
-  extra.append(" and ", h("a", { href }, `${state.overlay.label} as JSON`));
+  if (!view.overlay) return;
+  const href =
+    view.overlay.kind === "treaty"
+      ? `/api/treaties/${view.overlay.id}/parties?limit=1000`
+      : `/api/explorer/groups/${view.overlay.id}/members?limit=1000`;
+  extra.append(" and ", h("a", { href }, `${view.overlay.label} as JSON`));
 }
 
 main();
