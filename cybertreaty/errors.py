@@ -70,6 +70,13 @@ class QueryTimeout(CybertreatyError):
     status = HTTPStatus.SERVICE_UNAVAILABLE
 
 
+class EngineStopped(CybertreatyError):
+    """The worker process evaluating the query died (an engine crash on a pathological query, or a
+    kill from outside); it is being replaced, so the client may retry or simplify the query."""
+
+    status = HTTPStatus.SERVICE_UNAVAILABLE
+
+
 class UpstreamTimeout(QueryTimeout):
     """The external engine did not answer within the time limit."""
 

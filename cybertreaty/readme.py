@@ -34,7 +34,13 @@ def _commands(group: click.Group, prefix: str) -> Iterator[tuple[str, click.Comm
 def cli_markdown() -> str:
     blocks = []
     for path, command in _commands(cli_main, "cybertreaty"):
-        context = click.Context(command, info_name=path, terminal_width=100, max_content_width=100)
+        context = click.Context(
+            command,
+            info_name=path,
+            terminal_width=100,
+            max_content_width=100,
+            help_option_names=["-h", "--help"],  # as the group sets for every command
+        )
         blocks.append(f"#### `{path}`\n\n```\n{command.get_help(context)}\n```\n")
     return "\n".join(blocks)
 

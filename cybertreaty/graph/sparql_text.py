@@ -34,6 +34,14 @@ class QueryForm(StrEnum):
         return self in (QueryForm.SELECT, QueryForm.ASK)
 
 
+# pyoxigraph's parser and evaluator recurse once per nesting level: about 800 nested
+# EXISTS { FILTER( ... levels overflow a worker's 8 MB stack and kill it (SIGSEGV). Real queries
+# nest a few dozen levels; this bound keeps every known form well below the crash.
+MAX_NESTING = 256
+# Longest request text the rdflib double-check of check_outbound() parses (~1 s of CPU at most).
+MAX_PARSER_CHECK = 8192
+_NESTING = {"{": 1, "(": 1, "[": 1, "}": -1, ")": -1, "]": -1}
+
 UPDATE_KEYWORDS = frozenset(
     {"INSERT", "DELETE", "LOAD", "CLEAR", "CREATE", "DROP", "COPY", "MOVE", "ADD", "WITH"}
 )
@@ -82,6 +90,8 @@ class Shape:
     has_dataset_clause: bool = False
     # IRIs SERVICE or LOAD would fetch; None where the target is a variable or cannot be resolved.
     fetches: list[tuple[str, str | None]] = field(default_factory=list)
+    # Deepest nesting of { ( [ brackets, counted together (see MAX_NESTING).
+    depth: int = 0
 
 
 def analyse(sparql: str) -> Shape:
@@ -90,7 +100,12 @@ def analyse(sparql: str) -> Shape:
     prefixes: dict[str, str] = {}
     toks = list(tokens(sparql))
     in_prologue = True
+    depth = 0
     for i, tok in enumerate(toks):
+        if tok.kind == "other":
+            depth += _NESTING.get(tok.text, 0)
+            shape.depth = max(shape.depth, depth)
+            continue
         if tok.kind != "word":
             continue
         word = tok.text.upper()
@@ -140,13 +155,31 @@ def _target(toks: Sequence[Token], i: int, prefixes: dict[str, str]) -> str | No
 
 
 def check_outbound(sparql: str, allowlist: Sequence[str], *, update: bool = False) -> Shape:
-    """Refuse (QueryRefused) any SERVICE or LOAD whose IRI is not in ``allowlist``."""
+    """Refuse (QueryRefused) any SERVICE or LOAD whose IRI is not in ``allowlist``.
+
+    Every query and update passes here before an engine sees it, so the structural limit that
+    keeps the engine alive is checked here too: deeper nesting than MAX_NESTING is a 400.
+    """
     shape = analyse(sparql)
+    if shape.depth > MAX_NESTING:
+        raise BadRequest(
+            f"The request nests brackets {shape.depth} levels deep; at most {MAX_NESTING} are allowed."
+        )
     for keyword, iri in shape.fetches:
         if iri is None or iri not in allowlist:
             raise QueryRefused(_refusal(keyword, iri, allowlist))
     lowered = sparql.lower()
     if not shape.fetches and ("service" in lowered or "load" in lowered):
+        if len(sparql) > MAX_PARSER_CHECK:
+            # rdflib's parser costs up to ~0.15 ms a character of server CPU, outside any time
+            # limit: a 10 MB body would hold the server for minutes. Too long to double-check,
+            # so refused, as the rules lean (the words may still appear in a shorter request).
+            raise QueryRefused(
+                f"The request mentions 'service' or 'load' outside a SERVICE or LOAD keyword and is "
+                f"{len(sparql)} characters long: only requests of at most {MAX_PARSER_CHECK} characters "
+                "can be checked for outbound requests in that case. Shorten it (for bulk data, use "
+                "the Graph Store Protocol at /store)."
+            )
         for keyword, iri in _parser_fetches(sparql, update=update):
             if iri is None or iri not in allowlist:
                 raise QueryRefused(_refusal(keyword, iri, allowlist))

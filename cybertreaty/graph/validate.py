@@ -198,11 +198,16 @@ def _read(name: str, stdin: BinaryIO | None) -> bytes:
 def _check_json_ld(name: str, data: bytes) -> None:
     try:
         document = json.loads(data)
+        contexts = list(_contexts(document))
     except UnicodeDecodeError as e:
         raise InputError(name, f"JSON-LD is not UTF-8: {e.reason}") from e
     except json.JSONDecodeError as e:
         raise InputError(name, f"malformed JSON at line {e.lineno} column {e.colno}: {e.msg}") from e
-    for context in _contexts(document):
+    except RecursionError:
+        # Refused before pyoxigraph sees it: its JSON-LD parser overflows the stack (SIGSEGV, the
+        # whole process) on documents nested a few thousand levels deep.
+        raise InputError(name, "the JSON-LD document is nested too deeply") from None
+    for context in contexts:
         remote = _remote_reference(context)
         if remote is not None:
             raise InputError(

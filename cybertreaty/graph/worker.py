@@ -27,7 +27,7 @@ from typing import Any
 
 import pyoxigraph as ox
 
-from cybertreaty.errors import QuerySyntaxError, QueryTimeout
+from cybertreaty.errors import EngineStopped, QuerySyntaxError, QueryTimeout
 from cybertreaty.graph import processes, results
 from cybertreaty.graph.formats import ResultFormat, by_key
 from cybertreaty.graph.sparql_text import QueryForm
@@ -240,6 +240,14 @@ class WorkerPool:
         except TimeoutError:
             self._replace(worker)
             raise QueryTimeout(f"The query was stopped after the time limit of {timeout:g} s.") from None
+        except (EOFError, OSError):
+            # The process died under the query: pyoxigraph overflows its stack on some very long or
+            # deep queries (SIGSEGV), or it was killed from outside. Not a bug of ours: a clean 503.
+            self._replace(worker)
+            raise EngineStopped(
+                "The query engine stopped while evaluating this query and is being restarted; "
+                "retry, or simplify the query if it is very long or deeply nested."
+            ) from None
         except BaseException:  # a broken pipe or an unreadable reply: this worker cannot be trusted
             self._replace(worker)
             raise
@@ -257,9 +265,12 @@ class WorkerPool:
                 worker = self._idle.get(timeout=max(0.0, deadline - time.monotonic()))
             except queue.Empty:
                 raise QueryTimeout("No query worker became free within the time limit.") from None
-            if worker.generation == self._generation and worker.alive:
+            if worker.generation != self._generation:
+                self._retire(worker)
+            elif worker.alive:
                 return worker
-            self._retire(worker)
+            else:  # died while idle (killed from outside): start another, or the pool would shrink
+                self._replace(worker)
 
     def _release(self, worker: Worker) -> None:
         if worker.generation == self._generation and not self._closed:
