@@ -18,6 +18,7 @@ from pydantic import BaseModel
 from starlette.concurrency import run_in_threadpool
 
 from cybertreaty.service.api_entities import Resolved, reconcile_index, resolve
+from cybertreaty.service.api_params import IsoDate
 from cybertreaty.service.api_results import (
     DOCUMENT_FORMATS,
     context_for,
@@ -59,7 +60,7 @@ STATE = Annotated[
 ]
 TREATY = Annotated[str, Path(description="The treaty, by its id (uncc, cets-185...).", examples=["uncc"])]
 AS_OF = Annotated[
-    dt.date | None,
+    IsoDate | None,
     Query(
         description="The date of the status (YYYY-MM-DD); omitted: everything recorded.",
         examples=["2025-10-29"],

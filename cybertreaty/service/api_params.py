@@ -14,7 +14,9 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
+from typing import Annotated
 
+from pydantic import BeforeValidator
 from rdflib import Literal, URIRef
 from rdflib.namespace import XSD
 from rdflib.term import Identifier
@@ -27,6 +29,18 @@ PREFIX dcterms: <http://purl.org/dc/terms/>
 PREFIX org: <http://www.w3.org/ns/org#>
 PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
 """
+
+
+def _iso_date_text(value: object) -> object:
+    """Only YYYY-MM-DD reaches pydantic's date parser, which alone also reads a number as a Unix time
+    (``as_of=0`` would silently be 1970-01-01, and ``86400`` 1970-01-02)."""
+    if isinstance(value, str) and not re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
+        raise ValueError("Input should be a date written YYYY-MM-DD")
+    return value
+
+
+# The type of every date parameter of the API (its OpenAPI schema stays string/date).
+IsoDate = Annotated[dt.date, BeforeValidator(_iso_date_text)]
 
 
 class Kind(StrEnum):

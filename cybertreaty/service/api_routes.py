@@ -10,7 +10,6 @@ CSV by content negotiation; every error is an RFC 9457 problem (api_errors).
 
 from __future__ import annotations
 
-import datetime as dt
 import inspect
 from collections.abc import Mapping
 from typing import Annotated, Any, Literal
@@ -23,7 +22,7 @@ from pydantic import BaseModel
 from cybertreaty.service import api_compose
 from cybertreaty.service.api_entities import resolve
 from cybertreaty.service.api_errors import handle_validation
-from cybertreaty.service.api_params import Kind
+from cybertreaty.service.api_params import IsoDate, Kind
 from cybertreaty.service.api_results import (
     DEFAULT_LIMIT,
     MAX_LIMIT,
@@ -140,7 +139,7 @@ def annotation(param: Param) -> Any:
     kind: Any = str
     pattern = ptype.pattern
     if ptype.kind is Kind.DATE:
-        kind, pattern = dt.date, None
+        kind, pattern = IsoDate, None
     elif ptype.kind is Kind.CHOICE:
         kind, pattern = Literal.__getitem__(tuple(ptype.choices)), None
     if param.default is not None:

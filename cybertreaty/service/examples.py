@@ -14,7 +14,6 @@ served half-described (grlc's warn-and-continue is what this avoids).
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from functools import cache
@@ -26,12 +25,12 @@ import pyoxigraph
 from pyparsing import ParseResults
 from rdflib.plugins.sparql.parser import parseQuery
 
+from cybertreaty.rq_header import HeaderError, split_header
+
 REQUIRED_KEYS = ("summary", "description")
 OPTIONAL_KEYS = ("tags",)
 # Tag of a query that calls SERVICE: the server runs it only when the remote endpoint is allowlisted.
 FEDERATED_TAG = "federated"
-
-_HEADER_LINE = re.compile(r"#\+\s*(?P<key>[A-Za-z_][\w-]*)\s*:\s*(?P<value>.*?)\s*$")
 
 
 class ExampleError(ValueError):
@@ -76,29 +75,11 @@ def parse_example(name: str, text: str) -> ExampleQuery:
 
 
 def _split_header(name: str, text: str) -> tuple[dict[str, str], str]:
-    lines = text.splitlines()
-    header: dict[str, str] = {}
-    count = 0
-    for number, line in enumerate(lines, start=1):
-        if not line.startswith("#+"):
-            break
-        count = number
-        match = _HEADER_LINE.fullmatch(line)
-        if match is None:
-            raise ExampleError(name, f"line {number}: a header line reads '#+ key: value'")
-        key, value = match["key"], match["value"]
-        if key not in REQUIRED_KEYS + OPTIONAL_KEYS:
-            allowed = ", ".join(REQUIRED_KEYS + OPTIONAL_KEYS)
-            raise ExampleError(name, f"line {number}: unknown header key {key!r} (allowed: {allowed})")
-        if key in header:
-            raise ExampleError(name, f"line {number}: header key {key!r} given twice")
-        if not value:
-            raise ExampleError(name, f"line {number}: header key {key!r} has no value")
-        header[key] = value
-    body = "\n".join(lines[count:]).strip()
-    if not body:
-        raise ExampleError(name, "the file has a header but no query")
-    return header, body + "\n"
+    keys = REQUIRED_KEYS + OPTIONAL_KEYS
+    try:
+        return split_header(text, lambda key: key in keys, ", ".join(keys))
+    except HeaderError as error:
+        raise ExampleError(name, str(error)) from None
 
 
 def check_query(example: ExampleQuery) -> None:

@@ -41,7 +41,29 @@ class Query:
     limit: int
 
 
-@router.get("/reconcile", summary="Reconciliation service manifest, or answers to ?queries=")
+# Both routes read their input raw (a JSON object inside a form field), so it is documented here.
+_QUERIES_DOC = 'A JSON object of queries, e.g. {"q0": {"query": "Viet Nam", "type": "State"}}.'
+_BAD_QUERIES: dict[int | str, dict[str, Any]] = {
+    400: {"description": "`queries` is missing, repeated or malformed; the message says why"}
+}
+
+
+@router.get(
+    "/reconcile",
+    summary="Reconciliation service manifest, or answers to ?queries=",
+    responses=_BAD_QUERIES,
+    openapi_extra={
+        "parameters": [
+            {
+                "name": "queries",
+                "in": "query",
+                "required": False,
+                "description": _QUERIES_DOC,
+                "schema": {"type": "string"},
+            }
+        ]
+    },
+)
 async def reconcile_get(request: Request) -> Response:
     raw = request.query_params.getlist("queries")
     if not raw:
@@ -49,7 +71,25 @@ async def reconcile_get(request: Request) -> Response:
     return await _answer(request, _one(raw))
 
 
-@router.post("/reconcile", summary="Reconcile names, ISO codes or QIDs to States and organisations")
+@router.post(
+    "/reconcile",
+    summary="Reconcile names, ISO codes or QIDs to States and organisations",
+    responses={**_BAD_QUERIES, 415: {"description": f"The body is not a form ({FORM})"}},
+    openapi_extra={
+        "requestBody": {
+            "required": True,
+            "content": {
+                FORM: {
+                    "schema": {
+                        "type": "object",
+                        "properties": {"queries": {"type": "string", "description": _QUERIES_DOC}},
+                        "required": ["queries"],
+                    }
+                }
+            },
+        }
+    },
+)
 async def reconcile_post(request: Request) -> Response:
     media_type = (request.headers.get("content-type") or "").split(";")[0].strip().lower()
     if media_type != FORM:

@@ -43,6 +43,7 @@ from rdflib.term import Identifier
 
 from cybertreaty.graph.sparql_text import analyse, tokens
 from cybertreaty.graph.store import bind
+from cybertreaty.rq_header import HeaderError, split_header
 from cybertreaty.service.api_params import TYPES, Kind, ParamType
 
 REQUIRED_KEYS = ("summary", "description", "route", "columns")
@@ -53,7 +54,6 @@ RESERVED = ("limit", "offset")  # pagination parameters every list route has
 API_PREFIX = "/api"  # routes are relative to it
 PLACEHOLDER_BASE = "https://example.org/"
 
-_HEADER_LINE = re.compile(r"#\+\s*(?P<key>[a-z]+(?: [a-z_][a-z0-9_]*)?)\s*:\s*(?P<value>.*?)\s*$")
 _DECLARATION = re.compile(
     r"(?P<name>[a-z_][a-z0-9_]*)\s*:\s*(?P<type>[a-z][a-z0-9-]*)(?P<optional>\?)?(?:\s*=\s*(?P<default>\S+))?"
 )
@@ -185,33 +185,20 @@ def parse_query(name: str, text: str) -> NamedQuery:
 
 def _split(name: str, text: str) -> tuple[dict[str, str], str]:
     """The header lines as a dict (``param x`` and ``column x`` keys included) and the SPARQL."""
-    lines = text.splitlines()
-    header: dict[str, str] = {}
-    count = 0
-    for number, line in enumerate(lines, start=1):
-        if not line.startswith("#+"):
-            break
-        count = number
-        match = _HEADER_LINE.fullmatch(line)
-        if match is None:
-            raise RegistryError(name, f"line {number}: a header line reads '#+ key: value'")
-        key, value = match["key"], match["value"]
-        family = key.split(" ")[0]
-        if key not in REQUIRED_KEYS + OPTIONAL_KEYS and family not in ("param", "column"):
-            allowed = ", ".join((*REQUIRED_KEYS, *OPTIONAL_KEYS, "param NAME", "column NAME"))
-            raise RegistryError(name, f"line {number}: unknown header key {key!r} (allowed: {allowed})")
-        if key in header:
-            raise RegistryError(name, f"line {number}: header key {key!r} given twice")
-        if not value:
-            raise RegistryError(name, f"line {number}: header key {key!r} has no value")
-        header[key] = value
+
+    def allowed(key: str) -> bool:
+        return key in REQUIRED_KEYS + OPTIONAL_KEYS or key.split(" ")[0] in ("param", "column")
+
+    try:
+        header, sparql = split_header(
+            text, allowed, ", ".join((*REQUIRED_KEYS, *OPTIONAL_KEYS, "param NAME", "column NAME"))
+        )
+    except HeaderError as error:
+        raise RegistryError(name, str(error)) from None
     for key in REQUIRED_KEYS:
         if key not in header:
             raise RegistryError(name, f"missing header line '#+ {key}: ...'")
-    sparql = "\n".join(lines[count:]).strip()
-    if not sparql:
-        raise RegistryError(name, "the file has a header but no query")
-    return header, sparql + "\n"
+    return header, sparql
 
 
 def _declarations(name: str, key: str, value: str) -> Iterable[re.Match[str]]:

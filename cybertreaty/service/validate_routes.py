@@ -35,7 +35,15 @@ _REPORTS = (
         200: {"description": "The validation report (conforms or not)", "content": {"text/turtle": {}}},
         400: {"description": "The upload cannot be parsed; the message says why"},
         413: {"description": "The upload is over the size limit"},
+        406: {"description": "The Accept header names neither JSON nor Turtle"},
         415: {"description": "The Content-Type is not one of the accepted formats"},
+    },
+    # The body is read raw (its Content-Type says what it is), so FastAPI cannot document it.
+    openapi_extra={
+        "requestBody": {
+            "required": True,
+            "content": {media_type: {"schema": {"type": "string"}} for media_type in UPLOAD_FORMATS},
+        }
     },
 )
 async def validate_upload_route(request: Request, kind: str | None = None) -> Response:

@@ -12,19 +12,18 @@ and in the tests, never run half-described.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from functools import cache
 from importlib.resources import files
 
 import pyoxigraph
 
+from cybertreaty.rq_header import HeaderError, split_header
+
 HEADER_KEYS = ("summary", "description")
 
 # The CONSTRUCTs that turn our data into Wikidata's statement shape, one per mapping.
 MAPPINGS = ("signatory", "ratified-by", "member-of", "iso-codes", "instance-of")
-
-_HEADER_LINE = re.compile(r"#\+\s*(?P<key>[A-Za-z_][\w-]*)\s*:\s*(?P<value>.*?)\s*$")
 
 
 class QueryFileError(ValueError):
@@ -68,20 +67,7 @@ def parse(name: str, text: str) -> NamedQuery:
 
 
 def _split(name: str, text: str) -> tuple[dict[str, str], str]:
-    lines = text.splitlines()
-    header: dict[str, str] = {}
-    count = 0
-    for number, line in enumerate(lines, start=1):
-        if not line.startswith("#+"):
-            break
-        count = number
-        match = _HEADER_LINE.fullmatch(line)
-        if match is None or not match["value"]:
-            raise QueryFileError(f"{name}.rq: line {number}: a header line reads '#+ key: value'")
-        if match["key"] not in HEADER_KEYS or match["key"] in header:
-            raise QueryFileError(f"{name}.rq: line {number}: unknown or repeated key {match['key']!r}")
-        header[match["key"]] = match["value"]
-    body = "\n".join(lines[count:]).strip()
-    if not body:
-        raise QueryFileError(f"{name}.rq: the file has a header but no query")
-    return header, body + "\n"
+    try:
+        return split_header(text, lambda key: key in HEADER_KEYS, ", ".join(HEADER_KEYS))
+    except HeaderError as error:
+        raise QueryFileError(f"{name}.rq: {error}") from None

@@ -51,9 +51,9 @@ def test_every_query_loads_and_parses() -> None:
     [
         ("SELECT * WHERE { ?s ?p ?o }\n", "missing header line '#+ summary"),
         ("#+ summary: s\nSELECT * WHERE { ?s ?p ?o }\n", "missing header line '#+ description"),
-        ("#+ summary: s\n#+ description: d\n#+ tags: x\nASK {}\n", "unknown or repeated key 'tags'"),
-        ("#+ summary: s\n#+ summary: t\n#+ description: d\nASK {}\n", "unknown or repeated key 'summary'"),
-        ("#+ summary:\n#+ description: d\nASK {}\n", "line 1: a header line reads"),
+        ("#+ summary: s\n#+ description: d\n#+ tags: x\nASK {}\n", "unknown header key 'tags'"),
+        ("#+ summary: s\n#+ summary: t\n#+ description: d\nASK {}\n", "header key 'summary' given twice"),
+        ("#+ summary:\n#+ description: d\nASK {}\n", "line 1: header key 'summary' has no value"),
         ("#+ summary: s\n#+ description: d\n", "has a header but no query"),
         ("#+ summary: s\n#+ description: d\nSELECT WHERE {\n", "does not parse"),
     ],
