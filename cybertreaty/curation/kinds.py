@@ -12,27 +12,14 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-from cybertreaty.graph import read_facts, read_registry, read_votes
+from cybertreaty.graph import build
 from cybertreaty.graph.claims import Claims, Registry
 from cybertreaty.graph.read_actions import ACTION_FILES, ActionFile
 
 Reader = Callable[[Path, Registry, Claims], None]
 
 # The files that define ids or facts read one file at a time, in the order the build reads them.
-FILE_READERS: tuple[tuple[str, Reader], ...] = (
-    ("sources.csv", read_registry.read_sources),
-    ("places.csv", read_registry.read_places),
-    ("states.csv", read_registry.read_states),
-    ("organisations.csv", read_registry.read_organisations),
-    ("instruments.csv", read_registry.read_instruments),
-    ("wikidata_links.csv", read_registry.read_wikidata_links),
-    ("instrument_facts.csv", read_facts.read_instrument_facts),
-    ("ceremonies.csv", read_facts.read_ceremonies),
-    ("memberships.csv", read_facts.read_memberships),
-    ("vote_events.csv", read_votes.read_vote_events),
-    ("votes.csv", read_votes.read_votes),
-    ("reported_counts.csv", read_facts.read_reported_counts),
-)
+FILE_READERS: tuple[tuple[str, Reader], ...] = build.FILE_READERS
 
 # Columns naming a State (or, for ACTOR_COLUMNS, a State or an organisation): an import accepts a
 # State there by ISO code, name or Wikidata QID and writes its ISO3 code.

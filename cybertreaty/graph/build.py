@@ -28,7 +28,7 @@ from cybertreaty.graph.vocab import ONTOLOGY_IRI, PREFIXES, PROV
 from cybertreaty.paths import ontology_file
 
 # Registry files first: every later file refers to the ids they define.
-_READERS = (
+FILE_READERS = (
     ("sources.csv", read_registry.read_sources),
     ("places.csv", read_registry.read_places),
     ("states.csv", read_registry.read_states),
@@ -65,7 +65,7 @@ class BuildResult:
 def assemble(data_dir: Path, iris: Iris, built: dt.datetime) -> list[Quad]:
     """All quads of the dataset, sorted so that every build of the same data is identical."""
     registry, claims = Registry(iris), Claims(iris)
-    for filename, reader in _READERS:
+    for filename, reader in FILE_READERS:
         reader(data_dir / filename, registry, claims)
     read_actions.read_actions(data_dir, registry, claims)
     quads = set(claims.quads)
