@@ -60,3 +60,9 @@ lock:
 
 clean:
 	rm -rf $(VENV) $(OUT)
+
+# Known vulnerabilities with a fix available in the installed Python packages (pip-audit) and the
+# front-end packages (npm audit --omit=dev) fail; an unreachable advisory service is a notice only.
+.PHONY: audit
+audit: install
+	$(BIN)/python -m tests.security.audit

@@ -207,6 +207,10 @@ def _check_json_ld(name: str, data: bytes) -> None:
         # Refused before pyoxigraph sees it: its JSON-LD parser overflows the stack (SIGSEGV, the
         # whole process) on documents nested a few thousand levels deep.
         raise InputError(name, "the JSON-LD document is nested too deeply") from None
+    if not isinstance(document, dict | list):
+        # pyoxigraph reads a bare JSON string or number as an empty graph; JSON-LD 1.1 says the
+        # document is an object or an array, so anything else is an error, not a conforming upload.
+        raise InputError(name, "a JSON-LD document is a JSON object or array")
     for context in contexts:
         remote = _remote_reference(context)
         if remote is not None:

@@ -22,6 +22,7 @@ from starlette.concurrency import run_in_threadpool
 from cybertreaty.graph.store import Store
 from cybertreaty.graph.wikidata.reconcile import Index, fold
 from cybertreaty.graph.wikidata.source import as_source
+from cybertreaty.service import api_cache
 from cybertreaty.service.api_errors import EntityNotFound, ParameterError
 from cybertreaty.service.api_params import Kind, ParamType
 from cybertreaty.service.registry import NamedQuery, Param
@@ -71,8 +72,7 @@ async def _term(request: Request, param: Param, value: str | dt.date) -> tuple[I
     canonical = ptype.normalise(text)
     if canonical is not None:
         iri = ptype.entity_iri(base, canonical)
-        store = store_of(request)
-        rows = (await run_in_threadpool(store.select, ptype.exists, bindings={"entity": iri})).rows
+        rows = (await api_cache.select(request, ptype.exists, {"entity": iri})).rows
         if rows:
             return iri, canonical
     suggestions = await suggest(request, ptype, text)

@@ -18,17 +18,17 @@ from typing import Any
 from fastapi import Request
 from pydantic import BaseModel
 from rdflib.term import Identifier
-from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import URL
 from starlette.responses import Response
 
 from cybertreaty.errors import NotAcceptable
 from cybertreaty.graph.formats import Family, ResultFormat
+from cybertreaty.service import api_cache
 from cybertreaty.service.api_entities import Resolved
 from cybertreaty.service.models import Problem, jsonld_context
 from cybertreaty.service.registry import Column, NamedQuery
 from cybertreaty.service.sparql_protocol import choose
-from cybertreaty.service.sparql_routes import settings_of, store_of
+from cybertreaty.service.sparql_routes import settings_of
 
 JSON = ResultFormat("json", "application/json", Family.TABULAR, "")
 JSONLD = ResultFormat("jsonld", "application/ld+json", Family.TABULAR, "")
@@ -137,9 +137,8 @@ async def select_rows(
     request: Request, query: NamedQuery, resolved: Resolved
 ) -> tuple[list[dict[str, Any]], bool]:
     """The query's rows as JSON values, and whether the server's row limit cut them."""
-    store = store_of(request)
     limit = settings_of(request).max_result_rows
-    result = await run_in_threadpool(store.select, query.sparql, bindings=resolved.bindings, max_rows=limit)
+    result = await api_cache.select(request, query.sparql, resolved.bindings, limit)
     return [convert_row(query.columns, row) for row in result.rows], result.truncated
 
 

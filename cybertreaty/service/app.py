@@ -23,7 +23,7 @@ from cybertreaty.service import (
     sparql_routes,
     store_routes,
 )
-from cybertreaty.service.middleware import BodyLimit
+from cybertreaty.service.middleware import BodyLimit, NoSniff
 from cybertreaty.service.service_description import StatisticsCache
 from cybertreaty.service.validate_routes import router as validate_router
 from cybertreaty.settings import Settings
@@ -58,6 +58,7 @@ def create_app(settings: Settings, store: Store | None = None) -> FastAPI:
     app.include_router(explorer.router)
     # Added last = outermost: CORS headers go on every answer, including 413 and errors.
     app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes)
+    app.add_middleware(NoSniff)
     app.add_middleware(GZipMiddleware, minimum_size=1000)
     app.add_middleware(
         CORSMiddleware,

@@ -87,7 +87,9 @@ async def named_graph(request: Request, path: str) -> Response:
             return RedirectResponse("/id/" + path, status_code=303, headers={"Vary": "Accept"})
         fmt = RDF_FORMATS[0]
     store = store_of(request)
-    outcome = await run_in_threadpool(store.graph_get, base + "graph/" + path, fmt)
+    # Encoded like an entity IRI: a raw path could hold characters no IRI may (a backslash was a 500).
+    graph = base + "graph/" + "/".join(quote(segment, safe="-._~") for segment in path.split("/"))
+    outcome = await run_in_threadpool(store.graph_get, graph, fmt)
     return rdf_response(outcome.body, fmt)
 
 

@@ -1,4 +1,4 @@
-"""ASGI middleware of our own: the request body size limit."""
+"""ASGI middleware of our own: the request body size limit, and nosniff on every response."""
 
 from __future__ import annotations
 
@@ -54,3 +54,27 @@ async def _reject(send: Send, max_bytes: int) -> None:
         }
     )
     await send({"type": "http.response.body", "body": body})
+
+
+class NoSniff:
+    """``X-Content-Type-Options: nosniff`` on every response, so a browser treats each body as the
+    type we send: error messages (text/plain), CSV and JSON echo request text and data values, and
+    none of them may ever be read as HTML or script."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+
+        async def sending(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                headers = list(message.get("headers", []))
+                if not any(name.lower() == b"x-content-type-options" for name, _ in headers):
+                    headers.append((b"x-content-type-options", b"nosniff"))
+                message = {**message, "headers": headers}
+            await send(message)
+
+        await self.app(scope, receive, sending)

@@ -8,6 +8,8 @@ from dataclasses import dataclass
 from enum import StrEnum
 from urllib.parse import parse_qsl
 
+import pyoxigraph
+
 from cybertreaty.errors import BadRequest, NotAcceptable, UnsupportedMediaType
 from cybertreaty.graph.formats import Family, ResultFormat, formats_for, media_types
 from cybertreaty.graph.store import Dataset, Formats
@@ -87,9 +89,19 @@ def _values(params: Params, name: str) -> list[str]:
 def _iris(params: Params, name: str) -> tuple[str, ...]:
     iris = tuple(_values(params, name))
     for iri in iris:
-        if ":" not in iri or any(c in iri for c in ' <>"{}|^`\\'):
-            raise BadRequest(f"{name} must be an absolute IRI, got {iri!r}.")
+        check_iri(name, iri)
     return iris
+
+
+def check_iri(name: str, iri: str) -> None:
+    """BadRequest unless ``iri`` is an absolute IRI the engine accepts (control characters, spaces
+    and the like reached pyoxigraph before and made a 500)."""
+    if ":" not in iri or any(c in iri for c in ' <>"{}|^`\\'):
+        raise BadRequest(f"{name} must be an absolute IRI, got {iri!r}.")
+    try:
+        pyoxigraph.NamedNode(iri)
+    except ValueError:
+        raise BadRequest(f"{name} must be an absolute IRI, got {iri!r}.") from None
 
 
 def _media_type(content_type: str | None) -> tuple[str, str]:

@@ -17,7 +17,7 @@ from starlette.concurrency import run_in_threadpool
 from cybertreaty.errors import BadRequest, NotAcceptable
 from cybertreaty.graph.formats import Family, formats_for, media_types
 from cybertreaty.graph.store import GRAPH_EXISTS_QUERY
-from cybertreaty.service.sparql_protocol import choose
+from cybertreaty.service.sparql_protocol import check_iri, choose
 from cybertreaty.service.sparql_routes import authorize, body_response, store_of
 
 router = APIRouter()
@@ -32,8 +32,7 @@ def target_graph(request: Request) -> str | None:
     if default:
         return None
     graph = graphs[0]
-    if ":" not in graph or any(c in graph for c in ' <>"{}|^`\\'):
-        raise BadRequest(f"graph must be an absolute IRI, got {graph!r}.")
+    check_iri("graph", graph)
     return graph
 
 

@@ -28,6 +28,11 @@ _REPORTS = (
 )
 
 
+def _body_schema(media_type: str) -> dict[str, object]:
+    # A JSON-LD document is a JSON object or array; every other upload format is text.
+    return {"type": ["object", "array"]} if media_type == "application/ld+json" else {"type": "string"}
+
+
 @router.post(
     "/validate",
     summary="Validate uploaded RDF or CSV rows against the shapes, storing nothing",
@@ -42,7 +47,7 @@ _REPORTS = (
     openapi_extra={
         "requestBody": {
             "required": True,
-            "content": {media_type: {"schema": {"type": "string"}} for media_type in UPLOAD_FORMATS},
+            "content": {media_type: {"schema": _body_schema(media_type)} for media_type in UPLOAD_FORMATS},
         }
     },
 )
