@@ -15,6 +15,7 @@ one leaves nothing behind. On the copy:
 from __future__ import annotations
 
 import importlib
+import json
 import logging
 import time
 from collections.abc import Callable, Mapping
@@ -27,6 +28,7 @@ import pyoxigraph as ox
 from cybertreaty.errors import (
     BadRequest,
     CybertreatyError,
+    EngineStopped,
     QueryTimeout,
     UnknownResource,
     UnsupportedMediaType,
@@ -109,6 +111,19 @@ def parse_graph(data: bytes, media_type: str, base_iri: str) -> list[ox.Triple]:
             f"Cannot read {media_type or 'a body without Content-Type'}; send one of: "
             + ", ".join(RDF_MEDIA_TYPES)
         )
+    if rdf_format is ox.RdfFormat.JSON_LD:
+        try:
+            json.loads(data)
+        except RecursionError:
+            # pyoxigraph's JSON-LD parser overflows the stack (SIGSEGV) a few thousand levels deep;
+            # Python's JSON reader stops far earlier, cleanly.
+            raise BadRequest("The JSON-LD body is nested too deeply.") from None
+        except ValueError:
+            pass  # not JSON: pyoxigraph's parser says where, below
+    if rdf_format is ox.RdfFormat.RDF_XML and b"<!ENTITY" in data:
+        # pyoxigraph expands internal entities: 600 bytes of nested ones make a 1 GB literal (a
+        # "billion laughs"). It reads only UTF-8 RDF/XML, so this byte test cannot be dodged.
+        raise BadRequest("RDF/XML with entity declarations (<!ENTITY) is not accepted; write the values out.")
     try:
         return [q.triple for q in ox.parse(data, rdf_format, base_iri=base_iri, without_named_graphs=True)]
     except SyntaxError as error:
@@ -246,8 +261,8 @@ def run_write_in_process(job: WriteJob, timeout: float) -> WriteResult:
                 f"The update was stopped after the time limit of {timeout:g} s; nothing written."
             )
         status, detail = parent.recv()
-    except EOFError:
-        status, detail = "error", "the write process exited"
+    except EOFError:  # the process died: an engine crash, or a kill from outside
+        status, detail = "stopped", None
     finally:
         processes.kill(process)
         parent.close()
@@ -256,6 +271,8 @@ def run_write_in_process(job: WriteJob, timeout: float) -> WriteResult:
         return result
     if status == "syntax":
         raise parse_syntax_error(SyntaxError(detail))
+    if status == "stopped":
+        raise EngineStopped("The process applying the update stopped before the end; nothing was written.")
     if status in _PORTABLE_ERRORS:
         raise _PORTABLE_ERRORS[status](detail)
     raise WorkerError(f"{detail} (after {time.monotonic() - started:.1f} s)")

@@ -27,6 +27,9 @@ import httpx
 import pyoxigraph as ox
 import pytest
 
+from cybertreaty.errors import EngineStopped
+from cybertreaty.graph.embedded import EmbeddedStore
+from cybertreaty.settings import Settings
 from tests.security.conftest import BASE, SIMPLE, real_settings, recovered, serving
 from tests.service.servers import free_port, wait_until
 
@@ -402,6 +405,7 @@ def test_worker_killed_mid_query_is_replaced(real_build: Path, client: httpx.Cli
         assert isinstance(response, httpx.Response)
         assert response.status_code == 503 and "engine stopped" in response.text, response.text
         assert float(outcome["seconds"]) < 10  # type: ignore[arg-type]
+        print(f"\nworker killed mid-query: 503 after {outcome['seconds']:.2f} s (time limit 60 s)")
         assert recovered(client, sparql)
         wait_until(lambda: len(workers_of(store)) == 2, 30, "a replacement worker")
         assert busy not in workers_of(store)
@@ -416,3 +420,51 @@ def test_worker_killed_mid_query_is_replaced(real_build: Path, client: httpx.Cli
         wait_until(lambda: len(workers_of(store)) == 2, 30, "the pool back at two workers")
         answers = [client.get(sparql, params={"query": SIMPLE}) for _ in range(10)]
         assert all(a.status_code == 200 and b"true" in a.content for a in answers)
+
+
+def test_the_token_is_never_shown() -> None:
+    """Settings are logged and shown in tracebacks by their repr: the token is masked there."""
+    settings = Settings(update_token=TOKEN)
+    assert TOKEN not in repr(settings) and TOKEN not in str(settings) and "***" in repr(settings)
+    assert settings.updates_enabled
+
+
+def write_processes() -> list[int]:
+    found = []
+    for pid in children(os.getpid()):
+        with contextlib.suppress(OSError):
+            if b"write_child" in Path(f"/proc/{pid}/cmdline").read_bytes() and alive(pid):
+                found.append(pid)
+    return found
+
+
+def test_update_process_killed_mid_write(real_build: Path, tmp_path: Path) -> None:
+    """The process applying an update dies (SIGKILL, as an OOM kill would): the writer gets a clean
+    "nothing was written" (it was a 500), the served data are unchanged, and the next update works."""
+    store = EmbeddedStore(real_build / "store", workers=1, update_dir=tmp_path / "updates")
+    try:
+        outcome: dict[str, BaseException | None] = {}
+
+        def update() -> None:
+            try:
+                store.update(batch_update(1))
+                outcome["error"] = None
+            except BaseException as error:  # the assertion below says which
+                outcome["error"] = error
+
+        thread = threading.Thread(target=update)
+        thread.start()
+        wait_until(lambda: bool(write_processes()), 30, "the write process")
+        time.sleep(0.3)
+        for pid in write_processes():
+            os.kill(pid, signal.SIGKILL)
+        thread.join(60)
+        error = outcome["error"]
+        assert isinstance(error, EngineStopped) and error.status == 503, error
+        assert "nothing was written" in error.message
+        count = f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH <{EX}graph/1> {{ ?s ?p ?o }} }}"
+        assert int(store.select(count).rows[0]["n"]) == 0
+        store.update(batch_update(1))
+        assert int(store.select(count).rows[0]["n"]) == BATCH
+    finally:
+        store.close()

@@ -20,8 +20,10 @@ from urllib.parse import quote_from_bytes
 import httpx
 import pytest
 
+from cybertreaty.errors import BadRequest
 from cybertreaty.graph.formats import Family, ResultFormat, formats_for
 from cybertreaty.graph.sparql_text import analyse
+from cybertreaty.graph.writes import parse_graph
 from tests.security.conftest import CLEAN_503, SIMPLE, real_settings, recovered, serving
 from tests.service.servers import Canary
 
@@ -247,3 +249,45 @@ def test_remote_iris_in_the_dataset_are_never_fetched(client: httpx.Client, spar
         assert canary.hits == []
     finally:
         canary.close()
+
+
+def test_rdf_xml_entity_expansion_is_refused() -> None:
+    """A Graph Store write (token holders only) in RDF/XML with nested entities would expand ~600
+    bytes into a 1 GB literal in pyoxigraph's parser ("billion laughs"): refused before parsing."""
+    entities = "".join(f'<!ENTITY {chr(98 + i)} "' + f"&{chr(97 + i)};" * 10 + '">' for i in range(8))
+    document = (
+        f'<?xml version="1.0"?><!DOCTYPE rdf:RDF [<!ENTITY a "aaaaaaaaaa">{entities}]>'
+        '<rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#" xmlns:e="http://e/">'
+        '<rdf:Description rdf:about="http://e/s"><e:p>&i;</e:p></rdf:Description></rdf:RDF>'
+    ).encode()
+    started = time.monotonic()
+    with pytest.raises(BadRequest, match="entity declarations"):
+        parse_graph(document, "application/rdf+xml", "http://e/g")
+    assert time.monotonic() - started < 0.5
+    plain = document.replace(b"&i;", b"x").split(b"]>", 1)[1]
+    assert len(parse_graph(plain, "application/rdf+xml", "http://e/g")) == 1
+
+
+def nested_json_ld(depth: int) -> bytes:
+    return (
+        '{"@id": "http://e/s", "http://e/p": ' + '{"http://e/p": ' * depth + "1" + "}" * depth + "}"
+    ).encode()
+
+
+def test_deeply_nested_json_ld_is_a_400(client: httpx.Client, sparql: str) -> None:
+    """pyoxigraph's JSON-LD parser kills its process (SIGSEGV) a few thousand levels deep: /validate
+    (public, parsing in the server process) and Graph Store writes refuse such bodies first. Before
+    the fix, /validate answered 500 from 1,000 levels on (Python's RecursionError)."""
+    validate = sparql.removesuffix("/sparql") + "/validate"
+    for depth in (1_000, 5_000, 50_000):
+        response = client.post(
+            validate, content=nested_json_ld(depth), headers={"Content-Type": "application/ld+json"}
+        )
+        assert response.status_code == 400 and "nested too deeply" in response.text, (depth, response.text)
+    shallow = client.post(
+        validate, content=nested_json_ld(50), headers={"Content-Type": "application/ld+json"}
+    )
+    assert shallow.status_code == 200
+    with pytest.raises(BadRequest, match="nested too deeply"):
+        parse_graph(nested_json_ld(5_000), "application/ld+json", "http://e/g")
+    assert client.get(sparql, params={"query": SIMPLE}).status_code == 200

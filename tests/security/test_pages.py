@@ -296,3 +296,13 @@ def test_no_path_leaves_its_folder(tainted: str, route: str) -> None:
             connection.close()
         assert response.status in (400, 404), f"{route}{escape}: {response.status}"
         assert b"[project]" not in body and b"root:" not in body, f"{route}{escape} leaked a file"
+
+
+def test_validate_kind_is_looked_up(client: httpx.Client, tainted: str) -> None:
+    """`POST /validate?kind=` names a data file: looked up among them, never joined to a path."""
+    rows = b"iso3,label,un_status,sources,doubt,note\nXXX,x,member,unvotes-voeten,,\n"
+    for kind in ("../../etc/passwd", "..%2Fstates", "/etc/passwd", "states/../../x"):
+        response = client.post(
+            tainted + "/validate", params={"kind": kind}, content=rows, headers={"Content-Type": "text/csv"}
+        )
+        assert response.status_code == 400 and "unknown kind" in response.text, (kind, response.text)
