@@ -7,6 +7,7 @@ generation in ``update_dir`` (graph/writes.py) and the workers are moved to it.
 
 from __future__ import annotations
 
+import contextlib
 import shutil
 import tempfile
 import threading
@@ -128,6 +129,33 @@ class EmbeddedStore:
         max_rows: int | None = None,
         base_iri: str | None = None,
     ) -> QueryOutcome:
+        job, fetches = self._job(sparql, formats, dataset, max_rows, base_iri)
+        result, elapsed = self._run(job, timeout, fetches)
+        return _outcome(result, elapsed, formats)
+
+    async def query_async(
+        self,
+        sparql: str,
+        *,
+        formats: Formats,
+        dataset: Dataset | None = None,
+        base_iri: str | None = None,
+    ) -> QueryOutcome:
+        job, fetches = self._job(sparql, formats, dataset, None, base_iri)
+        started = time.perf_counter()
+        with self._limits, _upstream(fetches):
+            result = await self._pool.run_async(job, self._query_timeout)
+        return _outcome(result, time.perf_counter() - started, formats)
+
+    def _job(
+        self,
+        sparql: str,
+        formats: Formats,
+        dataset: Dataset | None,
+        max_rows: int | None,
+        base_iri: str | None,
+    ) -> tuple[QueryJob, bool]:
+        """The worker's job for a query, and whether it calls a SERVICE (checked here first)."""
         shape = sparql_text.check_outbound(sparql, self._allowlist)
         if shape.form is not None:
             formats.for_form(shape.form)  # 406 before any work when the form is known
@@ -143,13 +171,7 @@ class EmbeddedStore:
             form_hint=shape.form,
             base_iri=base_iri,
         )
-        result, elapsed = self._run(job, timeout, bool(shape.fetches))
-        if result.media_type is None:
-            formats.for_form(result.form)  # raises NotAcceptable
-        assert result.media_type is not None
-        return QueryOutcome(
-            result.body, result.media_type, result.form, result.truncated, elapsed, result.count
-        )
+        return job, bool(shape.fetches)
 
     def select(
         self,
@@ -170,13 +192,8 @@ class EmbeddedStore:
 
     def _run(self, job: QueryJob, timeout: float | None, fetches: bool) -> tuple[JobResult, float]:
         started = time.perf_counter()
-        with self._limits:
-            try:
-                result = self._pool.run(job, timeout or self._query_timeout)
-            except WorkerError as error:
-                if fetches:  # an allowlisted SERVICE failed: the remote endpoint's fault
-                    raise UpstreamError(f"A SERVICE call failed: {error}") from None
-                raise
+        with self._limits, _upstream(fetches):
+            result = self._pool.run(job, timeout or self._query_timeout)
         return result, time.perf_counter() - started
 
     def update(self, sparql: str, *, base_iri: str | None = None) -> WriteOutcome:
@@ -224,3 +241,21 @@ class EmbeddedStore:
         self._pool.close()
         if self._scratch is not None:
             shutil.rmtree(self._scratch, ignore_errors=True)
+
+
+def _outcome(result: JobResult, elapsed: float, formats: Formats) -> QueryOutcome:
+    if result.media_type is None:
+        formats.for_form(result.form)  # raises NotAcceptable
+    assert result.media_type is not None
+    return QueryOutcome(result.body, result.media_type, result.form, result.truncated, elapsed, result.count)
+
+
+@contextlib.contextmanager
+def _upstream(fetches: bool) -> Iterator[None]:
+    """An engine failure of a query with an (allowlisted) SERVICE is the remote endpoint's fault."""
+    try:
+        yield
+    except WorkerError as error:
+        if fetches:
+            raise UpstreamError(f"A SERVICE call failed: {error}") from None
+        raise

@@ -9,6 +9,7 @@ union-default-graph mode).
 
 from __future__ import annotations
 
+import asyncio
 import io
 import threading
 import time
@@ -132,6 +133,19 @@ class RemoteStore:
             raise error.with_traceback(None) from None
         media_type = formats.for_form(form).media_type
         return QueryOutcome(body, media_type, form, truncated, time.perf_counter() - started, count)
+
+    async def query_async(
+        self,
+        sparql: str,
+        *,
+        formats: Formats,
+        dataset: Dataset | None = None,
+        base_iri: str | None = None,
+    ) -> QueryOutcome:
+        # The HTTP client is synchronous: wait for it in a thread.
+        return await asyncio.to_thread(
+            self.query, sparql, formats=formats, dataset=dataset, base_iri=base_iri
+        )
 
     def select(
         self,

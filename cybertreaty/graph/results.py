@@ -14,6 +14,7 @@ import csv
 import io
 import json
 from collections.abc import Iterable, Sequence
+from json.encoder import encode_basestring
 from typing import Any
 from xml.sax.saxutils import escape, quoteattr
 
@@ -28,6 +29,9 @@ XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
 RDF_LANG_STRING = "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"
 RDF_DIR_LANG_STRING = "http://www.w3.org/1999/02/22-rdf-syntax-ns#dirLangString"
 _IMPLICIT_DATATYPES = frozenset({XSD_STRING, RDF_LANG_STRING, RDF_DIR_LANG_STRING})
+
+# A JSON string literal for a str, non-ASCII kept as is (C implementation; json.dumps's escaping).
+_json_string = encode_basestring
 
 RDF_FORMATS: dict[str, ox.RdfFormat] = {
     "turtle": ox.RdfFormat.TURTLE,
@@ -72,40 +76,53 @@ def serialize_boolean(fmt: ResultFormat, value: bool) -> bytes:
     return b"true" if value else b"false"
 
 
-def term_json(term: Term) -> dict[str, Any]:
+def term_json(term: Term) -> str:
+    """``term`` as a SPARQL JSON results term object, as JSON text.
+
+    Written directly rather than through dicts and json.dumps: serialization is most of the
+    worker's time on results of a few hundred rows, and this is about three times faster.
+    """
     if isinstance(term, ox.NamedNode):
-        return {"type": "uri", "value": term.value}
-    if isinstance(term, ox.BlankNode):
-        return {"type": "bnode", "value": term.value}
+        return '{"type":"uri","value":' + _json_string(term.value) + "}"
     if isinstance(term, ox.Literal):
-        out: dict[str, Any] = {"type": "literal", "value": term.value}
+        out = '{"type":"literal","value":' + _json_string(term.value)
         if term.language:
-            out["xml:lang"] = term.language
-        if term.direction is not None:
-            out["its:dir"] = str(term.direction.value)
-        if term.datatype.value not in _IMPLICIT_DATATYPES:
-            out["datatype"] = term.datatype.value
-        return out
-    return {
-        "type": "triple",
-        "value": {
-            "subject": term_json(term.subject),
-            "predicate": term_json(term.predicate),
-            "object": term_json(term.object),
-        },
-    }
+            out += ',"xml:lang":' + _json_string(term.language)
+            if term.direction is not None:
+                out += ',"its:dir":' + _json_string(str(term.direction.value))
+        elif term.datatype.value not in _IMPLICIT_DATATYPES:
+            out += ',"datatype":' + _json_string(term.datatype.value)
+        return out + "}"
+    if isinstance(term, ox.BlankNode):
+        return '{"type":"bnode","value":' + _json_string(term.value) + "}"
+    return (
+        '{"type":"triple","value":{"subject":'
+        + term_json(term.subject)
+        + ',"predicate":'
+        + term_json(term.predicate)
+        + ',"object":'
+        + term_json(term.object)
+        + "}}"
+    )
 
 
 def _json(variables: Sequence[str], rows: Iterable[Row], truncated: bool) -> bytes:
-    bindings = [
-        {name: term_json(value) for name, value in zip(variables, row, strict=True) if value is not None}
-        for row in rows
-    ]
-    doc: dict[str, Any] = {"head": {"vars": list(variables)}}
+    names = [_json_string(name) + ":" for name in variables]
+    written: dict[Term, str] = {}  # values repeat across rows (labels, classes): write each once
+    bindings = []
+    for row in rows:
+        cells = []
+        for name, value in zip(names, row, strict=True):
+            if value is not None:
+                text = written.get(value)
+                if text is None:
+                    text = written[value] = term_json(value)
+                cells.append(name + text)
+        bindings.append("{" + ",".join(cells) + "}")
+    head = '{"head":{"vars":[' + ",".join(_json_string(name) for name in variables) + "]}"
     if truncated:
-        doc["truncated"] = True
-    doc["results"] = {"bindings": bindings}
-    return json.dumps(doc, ensure_ascii=False, separators=(",", ":")).encode()
+        head += ',"truncated":true'
+    return (head + ',"results":{"bindings":[' + ",".join(bindings) + "]}}").encode()
 
 
 def _term_xml(term: Term) -> str:

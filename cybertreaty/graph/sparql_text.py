@@ -14,9 +14,10 @@ mentions "service" or "load" but the lexer found no such keyword, rdflib's parse
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
 
@@ -81,7 +82,7 @@ def tokens(sparql: str) -> Iterator[Token]:
             yield Token(kind, match.group(), match.start())
 
 
-@dataclass
+@dataclass(frozen=True)
 class Shape:
     """What the lexer learned about a query or update."""
 
@@ -89,22 +90,33 @@ class Shape:
     is_update: bool = False
     has_dataset_clause: bool = False
     # IRIs SERVICE or LOAD would fetch; None where the target is a variable or cannot be resolved.
-    fetches: list[tuple[str, str | None]] = field(default_factory=list)
+    fetches: tuple[tuple[str, str | None], ...] = ()
     # Deepest nesting of { ( [ brackets, counted together (see MAX_NESTING).
     depth: int = 0
 
 
+# Requests up to this length have their Shape remembered: an endpoint sees the same queries again
+# and again (examples, API queries, client polling), and lexing one costs 40-100 us of the request.
+CACHED_TEXT = 4096
+
+
 def analyse(sparql: str) -> Shape:
     """The query form, dataset clause and outbound fetches of ``sparql``."""
-    shape = Shape()
+    return _analyse_cached(sparql) if len(sparql) <= CACHED_TEXT else _analyse(sparql)
+
+
+def _analyse(sparql: str) -> Shape:
+    form: QueryForm | None = None
+    is_update = has_dataset_clause = False
+    fetches: list[tuple[str, str | None]] = []
     prefixes: dict[str, str] = {}
     toks = list(tokens(sparql))
     in_prologue = True
-    depth = 0
+    depth = deepest = 0
     for i, tok in enumerate(toks):
         if tok.kind == "other":
             depth += _NESTING.get(tok.text, 0)
-            shape.depth = max(shape.depth, depth)
+            deepest = max(deepest, depth)
             continue
         if tok.kind != "word":
             continue
@@ -114,15 +126,18 @@ def analyse(sparql: str) -> Shape:
             continue
         if in_prologue and word != "BASE":
             in_prologue = False
-            shape.form = QueryForm.__members__.get(word)
-            shape.is_update = word in UPDATE_KEYWORDS
+            form = QueryForm.__members__.get(word)
+            is_update = word in UPDATE_KEYWORDS
         if "SERVICE" in word:
-            shape.fetches.append(("SERVICE", _target(toks, i + 1, prefixes)))
+            fetches.append(("SERVICE", _target(toks, i + 1, prefixes)))
         elif "LOAD" in word:
-            shape.fetches.append(("LOAD", _target(toks, i + 1, prefixes)))
+            fetches.append(("LOAD", _target(toks, i + 1, prefixes)))
         elif "FROM" in word:
-            shape.has_dataset_clause = True
-    return shape
+            has_dataset_clause = True
+    return Shape(form, is_update, has_dataset_clause, tuple(fetches), deepest)
+
+
+_analyse_cached = functools.lru_cache(maxsize=1024)(_analyse)
 
 
 def _is_prefix_decl(toks: Sequence[Token], i: int) -> bool:

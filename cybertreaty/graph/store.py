@@ -100,7 +100,8 @@ class WriteOutcome:
 
 
 class Store(Protocol):
-    """What every backend offers. Methods block; the web layer calls them from a thread pool."""
+    """What every backend offers. Methods block (the web layer calls them from a thread pool), except
+    ``query_async``, which the SPARQL endpoint awaits."""
 
     kind: str  # "embedded" or "remote"
 
@@ -130,6 +131,18 @@ class Store(Protocol):
 
         Raises QuerySyntaxError, NotAcceptable, QueryRefused, QueryTimeout, ServerBusy,
         UpstreamError."""
+        ...
+
+    async def query_async(
+        self,
+        sparql: str,
+        *,
+        formats: Formats,
+        dataset: Dataset | None = None,
+        base_iri: str | None = None,
+    ) -> QueryOutcome:
+        """``query`` with the store's own limits, for an event loop (the SPARQL endpoint): the
+        embedded store waits for its worker process without holding a thread."""
         ...
 
     def select(

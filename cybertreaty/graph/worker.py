@@ -11,8 +11,10 @@ This module is imported by the workers, so it imports only pyoxigraph and our sm
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import logging
+import os
 import queue
 import subprocess
 import tempfile
@@ -23,7 +25,7 @@ from dataclasses import dataclass, field
 from itertools import islice
 from multiprocessing.connection import Connection
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 
 import pyoxigraph as ox
 
@@ -185,6 +187,34 @@ class Worker:
         reply: tuple[str, Any] = self.conn.recv()
         return reply
 
+    async def run_async(self, job: QueryJob, timeout: float) -> tuple[str, Any]:
+        """``run`` for an event loop: waits for the reply without holding a thread.
+
+        The job is small and the worker is waiting for it, so sending does not block for long; the
+        reply is read once its first bytes arrive, while the worker is writing the rest.
+        """
+        self.conn.send(job)
+        loop = asyncio.get_running_loop()
+        readable: asyncio.Future[None] = loop.create_future()
+        fd = self.conn.fileno()
+
+        def wake() -> None:
+            if not readable.done():
+                readable.set_result(None)
+
+        loop.add_reader(fd, wake)
+        try:
+            await asyncio.wait_for(readable, timeout)
+        except TimeoutError:
+            raise TimeoutError from None
+        finally:
+            loop.remove_reader(fd)
+            # uvloop (libuv) makes a watched descriptor non-blocking; the connection reads and
+            # writes whole messages, which needs blocking mode.
+            os.set_blocking(fd, True)
+        reply: tuple[str, Any] = self.conn.recv()
+        return reply
+
     @property
     def alive(self) -> bool:
         return self.process.poll() is None
@@ -211,7 +241,9 @@ class WorkerPool:
         self._size = size
         self._in_memory = in_memory
         self._generation = 0
-        self._idle: queue.Queue[Worker] = queue.Queue()
+        # LIFO: the worker used last answers next, with its caches still warm (FIFO rotates through
+        # every worker and costs ~1 ms a query once there are more workers than queries at once).
+        self._idle: queue.LifoQueue[Worker] = queue.LifoQueue()
         self._lock = threading.Lock()
         self._closed = False
         for worker in self._start_all(path, 0):
@@ -236,22 +268,46 @@ class WorkerPool:
         deadline = time.monotonic() + timeout
         worker = self._acquire(deadline)
         try:
-            status, detail = worker.run(job, max(0.0, deadline - time.monotonic()))
-        except TimeoutError:
-            self._replace(worker)
+            reply = worker.run(job, max(0.0, deadline - time.monotonic()))
+        except BaseException as error:
+            self._fail(worker, error, timeout)
+        return self._settle(worker, reply)
+
+    async def run_async(self, job: QueryJob, timeout: float) -> JobResult:
+        """``run`` for an event loop (the SPARQL endpoint): no thread waits for the worker.
+
+        If the caller is cancelled (the server is stopping) the worker is replaced: it is still
+        evaluating and its late reply must not reach the next job.
+        """
+        deadline = time.monotonic() + timeout
+        worker = self._take(None)
+        if worker is None:  # all busy: wait for one in a thread, as run() does
+            worker = await asyncio.to_thread(self._acquire, deadline)
+        try:
+            reply = await worker.run_async(job, max(0.0, deadline - time.monotonic()))
+        except BaseException as error:
+            self._fail(worker, error, timeout)
+        return self._settle(worker, reply)
+
+    def _fail(self, worker: Worker, error: BaseException, timeout: float) -> NoReturn:
+        """The worker did not answer: replace it, and raise what the caller should see."""
+        self._replace(worker)
+        if isinstance(error, TimeoutError):
             raise QueryTimeout(f"The query was stopped after the time limit of {timeout:g} s.") from None
-        except (EOFError, OSError):
+        if isinstance(error, EOFError | OSError):
             # The process died under the query: pyoxigraph overflows its stack on some very long or
             # deep queries (SIGSEGV), or it was killed from outside. Not a bug of ours: a clean 503.
-            self._replace(worker)
             raise EngineStopped(
                 "The query engine stopped while evaluating this query and is being restarted; "
                 "retry, or simplify the query if it is very long or deeply nested."
             ) from None
-        except BaseException:  # a broken pipe or an unreadable reply: this worker cannot be trusted
-            self._replace(worker)
-            raise
+        # A broken pipe, an unreadable reply or a cancelled caller: this worker cannot be trusted.
+        raise error
+
+    def _settle(self, worker: Worker, reply: tuple[str, Any]) -> JobResult:
+        """Return the worker to the pool and turn its reply into a result or our error."""
         self._release(worker)
+        status, detail = reply
         if status == "syntax":
             raise parse_syntax_error(SyntaxError(detail))
         if status == "error":
@@ -260,10 +316,22 @@ class WorkerPool:
         return result
 
     def _acquire(self, deadline: float) -> Worker:
+        worker = self._take(deadline)
+        assert worker is not None
+        return worker
+
+    def _take(self, deadline: float | None) -> Worker | None:
+        """A live idle worker of the current generation, waiting until ``deadline`` for one
+        (QueryTimeout after it); with no deadline, None at once if none is idle."""
         while True:
             try:
-                worker = self._idle.get(timeout=max(0.0, deadline - time.monotonic()))
+                if deadline is None:
+                    worker = self._idle.get_nowait()
+                else:
+                    worker = self._idle.get(timeout=max(0.0, deadline - time.monotonic()))
             except queue.Empty:
+                if deadline is None:
+                    return None
                 raise QueryTimeout("No query worker became free within the time limit.") from None
             if worker.generation != self._generation:
                 self._retire(worker)

@@ -63,13 +63,8 @@ async def sparql(request: Request) -> Response:
 
 async def run_query(request: Request, operation: Operation) -> Response:
     formats = result_formats(request.headers.get("accept"), operation.formats)
-    store = store_of(request)
-    outcome = await run_in_threadpool(
-        store.query,
-        operation.text,
-        formats=formats,
-        dataset=operation.dataset,
-        base_iri=endpoint_url(request),
+    outcome = await store_of(request).query_async(
+        operation.text, formats=formats, dataset=operation.dataset, base_iri=endpoint_url(request)
     )
     return _result_response(request, outcome)
 

@@ -3,6 +3,7 @@ result serializers, writes and generations, and loading an external engine."""
 
 from __future__ import annotations
 
+import asyncio
 import io
 import os
 import time
@@ -12,6 +13,7 @@ from typing import cast
 
 import pyoxigraph as ox
 import pytest
+import uvloop
 from rdflib import BNode, Literal, URIRef
 from rdflib.namespace import RDFS
 
@@ -177,14 +179,57 @@ def test_bound_variables_work_under_aggregates(store: Store) -> None:
 
 
 def test_embedded_timeout_kills_and_replaces_the_worker(embedded: EmbeddedStore) -> None:
-    runaway = (
-        "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l . ?m ?n2 ?o . ?p ?q ?r }"
-    )
+    runaway = RUNAWAY
     started = time.monotonic()
     with pytest.raises(QueryTimeout):
         embedded.query(runaway, formats=JSON, timeout=0.5)
     assert time.monotonic() - started < 2.5
     assert embedded.query("ASK {}", formats=JSON, timeout=30).body == b'{"head": {}, "boolean": true}'
+
+
+RUNAWAY = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l . ?m ?n2 ?o . ?p ?q ?r }"
+EVENT_LOOPS = {"asyncio": asyncio.run, "uvloop": uvloop.run}  # uvicorn serves on uvloop when installed
+
+
+@pytest.mark.parametrize("loop", EVENT_LOOPS)
+def test_query_async_answers_as_query_does(store: Store, loop: str) -> None:
+    """The endpoint's path (awaited) and the API's (blocking) give the same bytes, and the
+    connection to the worker still works for long texts afterwards (uvloop leaves watched
+    descriptors non-blocking, which once broke every long message)."""
+    waited = EVENT_LOOPS[loop](store.query_async(LABELS, formats=JSON))
+    assert waited.body == store.query(LABELS, formats=JSON).body and waited.count == 6
+    long = f"SELECT * WHERE {{ ?s ?p ?o FILTER(?o != '{'x' * 500_000}') }} LIMIT 1"
+    assert EVENT_LOOPS[loop](store.query_async(long, formats=JSON)).count == 1
+    assert store.query(long, formats=JSON).count == 1
+
+
+@pytest.mark.parametrize("loop", EVENT_LOOPS)
+def test_cancelled_async_query_kills_its_worker(embedded: EmbeddedStore, loop: str) -> None:
+    """A caller that goes away (server shutdown) must not leave its query running, nor its late
+    reply in the connection for the next job."""
+    before = workers_pids(embedded)
+
+    async def cancel_midway() -> None:
+        task = asyncio.ensure_future(embedded.query_async(RUNAWAY, formats=JSON))
+        await asyncio.sleep(0.5)
+        task.cancel()
+        with pytest.raises(asyncio.CancelledError):
+            await task
+
+    EVENT_LOOPS[loop](cancel_midway())
+    killed = before - workers_pids(embedded)
+    assert len(killed) == 1
+    (pid,) = killed
+    deadline = time.monotonic() + 2  # the time limit (5 s) must not be what stops it
+    while os.path.exists(f"/proc/{pid}") and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert not os.path.exists(f"/proc/{pid}"), "the cancelled query's worker still runs"
+    assert embedded.query("ASK {}", formats=JSON, timeout=30).body == b'{"head": {}, "boolean": true}'
+
+
+def workers_pids(store: EmbeddedStore) -> set[int]:
+    """Process ids of the pool's idle workers (all of them, between queries)."""
+    return {worker.process.pid for worker in list(store._pool._idle.queue)}
 
 
 def test_limits() -> None:
@@ -266,7 +311,7 @@ def test_lexer_view_of_queries(
     query: str, form: QueryForm | None, dataset: bool, fetches: list[tuple[str, str | None]]
 ) -> None:
     shape = sparql_text.analyse(query)
-    assert (shape.form, shape.has_dataset_clause, shape.fetches) == (form, dataset, fetches)
+    assert (shape.form, shape.has_dataset_clause, list(shape.fetches)) == (form, dataset, fetches)
 
 
 def test_check_outbound_allowlist() -> None:
