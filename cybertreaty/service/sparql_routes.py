@@ -9,6 +9,7 @@ from http import HTTPStatus
 
 from fastapi import APIRouter, Request, Response
 from starlette.concurrency import run_in_threadpool
+from starlette.routing import Route
 
 from cybertreaty.errors import Forbidden, NotAcceptable, Unauthorized
 from cybertreaty.graph.sparql_text import with_using
@@ -48,7 +49,6 @@ def settings_of(request: Request) -> Settings:
     return settings
 
 
-@router.api_route("/sparql", methods=["GET", "HEAD", "POST"], include_in_schema=False)
 async def sparql(request: Request) -> Response:
     body = await request.body()
     operation = parse_request(
@@ -132,3 +132,8 @@ async def describe_service(request: Request) -> Response:
     graph = sd.describe(endpoint, settings, store_of(request), stats)
     body = await run_in_threadpool(sd.serialize, graph, chosen)
     return body_response(request, body, _with_charset(chosen.media_type), {"Vary": "Accept"})
+
+
+# A plain Starlette route, not a FastAPI one: the endpoint takes no typed parameters, is not in the
+# OpenAPI document, and skips FastAPI's per-request dependency solving (~30 us of each query).
+router.routes.append(Route("/sparql", sparql, methods=["GET", "HEAD", "POST"]))
