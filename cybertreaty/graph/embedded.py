@@ -38,11 +38,11 @@ from cybertreaty.graph.store import (
 )
 from cybertreaty.graph.vocab import PREFIXES
 from cybertreaty.graph.worker import JobResult, QueryJob, WorkerError, WorkerPool
-from cybertreaty.graph.writes import Change, Generations, WriteJob, run_write_in_process
+from cybertreaty.graph.writes import Change, ChangeWriter, Generations, WriteJob, run_write_in_process
 from cybertreaty.settings import Settings
 
 
-class EmbeddedStore:
+class EmbeddedStore(ChangeWriter):
     kind = "embedded"
 
     def __init__(
@@ -196,21 +196,8 @@ class EmbeddedStore:
             result = self._pool.run(job, timeout or self._query_timeout)
         return result, time.perf_counter() - started
 
-    def update(self, sparql: str, *, base_iri: str | None = None) -> WriteOutcome:
-        sparql_text.check_outbound(sparql, self._allowlist, update=True)
-        return self._write(Change("update", sparql=sparql, base_iri=base_iri))
-
     def graph_get(self, graph: str | None, fmt: ResultFormat) -> QueryOutcome:
         return graph_get(self, graph, fmt)
-
-    def graph_put(self, graph: str, data: bytes, media_type: str) -> WriteOutcome:
-        return self._write(Change("put", graph=graph, data=data, media_type=media_type))
-
-    def graph_post(self, graph: str, data: bytes, media_type: str) -> WriteOutcome:
-        return self._write(Change("post", graph=graph, data=data, media_type=media_type))
-
-    def graph_delete(self, graph: str) -> WriteOutcome:
-        return self._write(Change("delete", graph=graph))
 
     def _write(self, change: Change) -> WriteOutcome:
         if not self.writable:

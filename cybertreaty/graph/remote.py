@@ -49,14 +49,21 @@ from cybertreaty.graph.store import (
 )
 from cybertreaty.graph.vocab import PREFIXES
 from cybertreaty.graph.worker import parse_syntax_error
-from cybertreaty.graph.writes import MATERIALIZE_UPDATE, Change, WriteJob, run_write_in_process, with_base
+from cybertreaty.graph.writes import (
+    MATERIALIZE_UPDATE,
+    Change,
+    ChangeWriter,
+    WriteJob,
+    run_write_in_process,
+    with_base,
+)
 from cybertreaty.settings import Settings
 
 ACCEPT = "application/sparql-results+json, application/n-triples;q=0.9"
 QUADS_QUERY = "SELECT ?s ?p ?o ?g WHERE { GRAPH ?g { ?s ?p ?o } }"
 
 
-class RemoteStore:
+class RemoteStore(ChangeWriter):
     kind = "remote"
 
     def __init__(
@@ -189,21 +196,8 @@ class RemoteStore:
                 raise UpstreamTimeout(f"The SPARQL engine did not answer within {timeout:g} s.") from None
             raise UpstreamError(f"The SPARQL engine's answer could not be read: {error}") from None
 
-    def update(self, sparql: str, *, base_iri: str | None = None) -> WriteOutcome:
-        sparql_text.check_outbound(sparql, self._allowlist, update=True)
-        return self._write(Change("update", sparql=sparql, base_iri=base_iri))
-
     def graph_get(self, graph: str | None, fmt: ResultFormat) -> QueryOutcome:
         return graph_get(self, graph, fmt)
-
-    def graph_put(self, graph: str, data: bytes, media_type: str) -> WriteOutcome:
-        return self._write(Change("put", graph=graph, data=data, media_type=media_type))
-
-    def graph_post(self, graph: str, data: bytes, media_type: str) -> WriteOutcome:
-        return self._write(Change("post", graph=graph, data=data, media_type=media_type))
-
-    def graph_delete(self, graph: str) -> WriteOutcome:
-        return self._write(Change("delete", graph=graph))
 
     def _write(self, change: Change) -> WriteOutcome:
         """Validate on a local copy of the engine's data, then send the change (one request)."""

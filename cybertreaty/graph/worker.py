@@ -1,10 +1,9 @@
 """Query worker processes for the embedded store: the only way to stop a pyoxigraph query.
 
 pyoxigraph has no timeout and holds the GIL-free Rust evaluation until it ends, so each query runs
-in a worker process that opened the read-only store once. When a query passes its time limit the
-parent kills that worker and starts a replacement in the background; the other workers keep
-answering. Workers are fresh Python processes (graph/processes.py): forking a process that
-already holds a RocksDB handle and threads is unsafe.
+in a worker process. Workers are forked from a zygote process that opened the store once
+(graph/zygote.py), so they share its memory and start in milliseconds. When a query passes its
+time limit the parent kills that worker and forks a replacement; the other workers keep answering.
 
 This module is imported by the workers, so it imports only pyoxigraph and our small modules.
 """
@@ -16,8 +15,6 @@ import contextlib
 import logging
 import os
 import queue
-import subprocess
-import tempfile
 import threading
 import time
 from collections.abc import Mapping
@@ -30,13 +27,15 @@ from typing import Any, NoReturn
 import pyoxigraph as ox
 
 from cybertreaty.errors import EngineStopped, QuerySyntaxError, QueryTimeout
-from cybertreaty.graph import processes, results
+from cybertreaty.graph import results, zygote
 from cybertreaty.graph.formats import ResultFormat, by_key
 from cybertreaty.graph.sparql_text import QueryForm
+from cybertreaty.graph.zygote import Zygote
 
 log = logging.getLogger(__name__)
 
-STARTUP_TIMEOUT = 900.0  # seconds a new worker may take to open (and copy) the store
+STARTUP_TIMEOUT = 900.0  # seconds a new zygote may take to open (and copy) the store
+WATCH_INTERVAL = 1.0  # seconds between checks that idle workers are alive
 
 
 class WorkerError(Exception):
@@ -115,31 +114,8 @@ def parse_syntax_error(error: SyntaxError) -> QuerySyntaxError:
     return QuerySyntaxError(f"SPARQL syntax error: {message}", line, column)
 
 
-def open_store(path: str, in_memory: bool) -> ox.Store:
-    """The store at ``path``, read-only on disk, or copied into memory.
-
-    pyoxigraph answers 3-4x faster from memory than from a read-only RocksDB; the copy costs
-    memory (about 0.5 GB per million triples, per worker) and start-up time (about 10 s per
-    million). It goes through an N-Quads file so that no large buffer is held.
-    """
-    on_disk = ox.Store.read_only(path)
-    if not in_memory:
-        return on_disk
-    memory = ox.Store()
-    with tempfile.NamedTemporaryFile(suffix=".nq") as dump:
-        on_disk.dump(dump.name, format=ox.RdfFormat.N_QUADS)
-        memory.bulk_load(path=dump.name, format=ox.RdfFormat.N_QUADS)
-    return memory
-
-
-def worker_main(conn: Connection, path: str, in_memory: str = "1") -> None:
-    """The worker process: open the store, then answer jobs until told to stop."""
-    try:
-        store = open_store(path, in_memory == "1")
-    except (OSError, SyntaxError) as error:
-        conn.send(("failed", str(error)))
-        return
-    conn.send(("ready", None))
+def serve(conn: Connection, store: ox.Store) -> None:
+    """The worker loop (in a process forked by the zygote): answer jobs until told to stop."""
     while True:
         try:
             job = conn.recv()
@@ -156,28 +132,11 @@ def worker_main(conn: Connection, path: str, in_memory: str = "1") -> None:
 
 
 class Worker:
-    """One worker process. Starting returns at once; ``wait_ready`` waits until its store is open."""
+    """The parent's handle on one worker process (a child of the zygote)."""
 
-    def __init__(self, path: Path, generation: int, in_memory: bool) -> None:
+    def __init__(self, zygote: Zygote, generation: int) -> None:
         self.generation = generation
-        self.path = path
-        self.process: subprocess.Popen[bytes]
-        self.process, self.conn = processes.start(
-            f"{__name__}:worker_main", str(path), "1" if in_memory else "0"
-        )
-
-    def wait_ready(self) -> Worker:
-        if not self.conn.poll(STARTUP_TIMEOUT):
-            self.kill()
-            raise RuntimeError(f"query worker did not open {self.path} within {STARTUP_TIMEOUT} s")
-        try:
-            status, detail = self.conn.recv()
-        except EOFError:
-            status, detail = "failed", "the process exited"
-        if status != "ready":
-            self.kill()
-            raise RuntimeError(f"query worker could not open {self.path}: {detail}")
-        return self
+        self.pid, self.conn = zygote.fork()
 
     def run(self, job: QueryJob, timeout: float) -> tuple[str, Any]:
         """Send ``job``; the reply, or raise TimeoutError (the caller then kills this worker)."""
@@ -217,19 +176,17 @@ class Worker:
 
     @property
     def alive(self) -> bool:
-        return self.process.poll() is None
+        return zygote.alive(self.pid)
 
     def stop(self) -> None:
+        """Let the worker finish: it exits when its connection closes."""
         with contextlib.suppress(OSError):
             self.conn.send(None)
-        try:
-            self.process.wait(5)
-        except subprocess.TimeoutExpired:
-            processes.kill(self.process)
         self.conn.close()
 
     def kill(self) -> None:
-        processes.kill(self.process)
+        # SIGKILL: a worker busy inside Rust code would not notice a polite signal.
+        zygote.kill(self.pid)
         self.conn.close()
 
 
@@ -246,18 +203,27 @@ class WorkerPool:
         self._idle: queue.LifoQueue[Worker] = queue.LifoQueue()
         self._lock = threading.Lock()
         self._closed = False
-        for worker in self._start_all(path, 0):
+        self._zygote, workers = self._start_all(path, 0)
+        for worker in workers:
             self._idle.put(worker)
+        # Idle workers that die (killed from outside) are replaced within a second: with LIFO
+        # hand-out, one at the bottom of the stack might otherwise go unnoticed for long.
+        self._stopping = threading.Event()
+        threading.Thread(target=self._watch, name="query-worker-watch", daemon=True).start()
 
-    def _start_all(self, path: Path, generation: int) -> list[Worker]:
-        """``size`` workers, started together (they copy the store in parallel), once all are ready."""
-        started = [Worker(path, generation, self._in_memory) for _ in range(self._size)]
+    def _start_all(self, path: Path, generation: int) -> tuple[Zygote, list[Worker]]:
+        """A zygote for ``path`` (it opens the store) and ``size`` workers forked from it."""
+        parent = Zygote(path, self._in_memory, STARTUP_TIMEOUT)
+        started: list[Worker] = []
         try:
-            return [worker.wait_ready() for worker in started]
+            for _ in range(self._size):
+                started.append(Worker(parent, generation))
         except BaseException:
             for worker in started:
                 worker.kill()
+            parent.stop()
             raise
+        return parent, started
 
     @property
     def path(self) -> Path:
@@ -340,6 +306,15 @@ class WorkerPool:
             else:  # died while idle (killed from outside): start another, or the pool would shrink
                 self._replace(worker)
 
+    def _watch(self) -> None:
+        while not self._stopping.wait(WATCH_INTERVAL):
+            with self._idle.mutex:  # take the dead ones out of the queue itself
+                dead = [worker for worker in self._idle.queue if not worker.alive]
+                for worker in dead:
+                    self._idle.queue.remove(worker)
+            for worker in dead:
+                self._replace(worker)
+
     def _release(self, worker: Worker) -> None:
         if worker.generation == self._generation and not self._closed:
             self._idle.put(worker)
@@ -357,26 +332,44 @@ class WorkerPool:
 
     def _start_one(self, generation: int) -> None:
         try:
-            fresh = Worker(self._path, generation, self._in_memory).wait_ready()
-        except Exception:
-            log.exception("could not start a replacement query worker")
-            return
+            fresh = Worker(self._zygote, generation)
+        except Exception:  # the zygote was stopped meanwhile (reload, close), or it died
+            try:
+                fresh = Worker(self._revive(generation), generation)
+            except Exception:
+                if generation == self._generation and not self._closed:
+                    log.exception("could not start a replacement query worker")
+                return
         self._release(fresh)
+
+    def _revive(self, generation: int) -> Zygote:
+        """The zygote of ``generation``, started again if it died (killed from outside, OOM)."""
+        with self._lock:
+            if generation != self._generation or self._closed:
+                raise RuntimeError("the pool moved on")
+            if self._zygote.process.poll() is not None:
+                log.warning("the query workers' zygote died; starting another")
+                self._zygote = Zygote(self._path, self._in_memory, STARTUP_TIMEOUT)
+            return self._zygote
 
     def reload(self, path: Path) -> None:
         """Serve ``path`` from now on: new workers start now, old ones retire when free."""
         with self._lock:
-            fresh = self._start_all(path, self._generation + 1)
+            parent, fresh = self._start_all(path, self._generation + 1)
+            previous, self._zygote = self._zygote, parent
             self._path = path
             self._generation += 1
             for worker in fresh:
                 self._idle.put(worker)
+        previous.stop()  # its busy workers finish their queries and exit when retired
 
     def close(self) -> None:
         self._closed = True
+        self._stopping.set()
         self._generation += 1
         while True:
             try:
                 self._idle.get_nowait().stop()
             except queue.Empty:
-                return
+                break
+        self._zygote.stop()

@@ -34,6 +34,7 @@ from cybertreaty.errors import (
     UnsupportedMediaType,
 )
 from cybertreaty.graph import processes, sparql_text
+from cybertreaty.graph.store import WriteOutcome
 
 log = logging.getLogger(__name__)
 
@@ -94,6 +95,31 @@ class Change:
         body = ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES) or b""
         insert = f"INSERT DATA {{ GRAPH {graph} {{\n{body.decode()}}} }}"
         return f"DROP SILENT GRAPH {graph} ;\n{insert}" if self.kind == "put" else insert
+
+
+class ChangeWriter:
+    """The writes of the Store interface, each described as a Change for the backend's ``_write``
+    (the embedded store applies it to a new generation, the remote one sends it to the engine)."""
+
+    @property
+    def allowlist(self) -> tuple[str, ...]:
+        raise NotImplementedError
+
+    def _write(self, change: Change) -> WriteOutcome:
+        raise NotImplementedError
+
+    def update(self, sparql: str, *, base_iri: str | None = None) -> WriteOutcome:
+        sparql_text.check_outbound(sparql, self.allowlist, update=True)
+        return self._write(Change("update", sparql=sparql, base_iri=base_iri))
+
+    def graph_put(self, graph: str, data: bytes, media_type: str) -> WriteOutcome:
+        return self._write(Change("put", graph=graph, data=data, media_type=media_type))
+
+    def graph_post(self, graph: str, data: bytes, media_type: str) -> WriteOutcome:
+        return self._write(Change("post", graph=graph, data=data, media_type=media_type))
+
+    def graph_delete(self, graph: str) -> WriteOutcome:
+        return self._write(Change("delete", graph=graph))
 
 
 def with_base(sparql: str, base_iri: str | None) -> str:

@@ -227,9 +227,29 @@ def test_cancelled_async_query_kills_its_worker(embedded: EmbeddedStore, loop: s
     assert embedded.query("ASK {}", formats=JSON, timeout=30).body == b'{"head": {}, "boolean": true}'
 
 
+def test_workers_come_back_after_the_zygote_dies(quads: list[ox.Quad]) -> None:
+    """Workers are forked from a zygote; if it is killed (as an OOM kill would), the next worker
+    that has to be replaced brings a new zygote, and the pool never shrinks."""
+    store = EmbeddedStore.from_quads(quads, workers=2, query_timeout=1)
+    try:
+        zygote = store._pool._zygote.process
+        zygote.kill()
+        zygote.wait(5)
+        with pytest.raises(QueryTimeout):
+            store.query(RUNAWAY, formats=JSON)  # its worker is killed and must be replaced
+        deadline = time.monotonic() + 30
+        while len(workers_pids(store)) < 2 and time.monotonic() < deadline:
+            time.sleep(0.1)
+        assert len(workers_pids(store)) == 2
+        assert store._pool._zygote.process.poll() is None
+        assert store.query("ASK {}", formats=JSON).body == b'{"head": {}, "boolean": true}'
+    finally:
+        store.close()
+
+
 def workers_pids(store: EmbeddedStore) -> set[int]:
     """Process ids of the pool's idle workers (all of them, between queries)."""
-    return {worker.process.pid for worker in list(store._pool._idle.queue)}
+    return {worker.pid for worker in list(store._pool._idle.queue)}
 
 
 def test_limits() -> None:

@@ -73,6 +73,14 @@ def children(pid: int) -> set[int]:
     return found
 
 
+def descendants(pid: int) -> set[int]:
+    """Child processes of ``pid``, theirs, and so on (query workers are the zygote's children)."""
+    found = children(pid)
+    for child in list(found):
+        found |= descendants(child)
+    return found
+
+
 def alive(pid: int) -> bool:
     try:
         state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
@@ -115,7 +123,7 @@ class Server:
     def kill(self) -> set[int]:
         """SIGKILL the server process alone, as an OOM kill would; returns the children it left."""
         assert self.process is not None
-        left = children(self.process.pid)
+        left = descendants(self.process.pid)
         self.process.send_signal(signal.SIGKILL)
         assert self.process.wait(30) == -signal.SIGKILL
         return left
@@ -360,16 +368,21 @@ RUNAWAY = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?
 
 
 def workers_of(store: Path) -> list[int]:
-    """The query worker processes of this test's server: our children that opened ``store``."""
+    """The query worker processes of this test's server: children of the zygote (our child) that
+    opened ``store``; forked, they carry its command line."""
     found = []
-    for pid in children(os.getpid()):
-        try:
-            command = Path(f"/proc/{pid}/cmdline").read_bytes().split(b"\0")
-        except OSError:
-            continue
-        if any(b"worker_main" in part for part in command) and str(store).encode() in command and alive(pid):
-            found.append(pid)
+    for zygote in children(os.getpid()):
+        if zygote_of(zygote, store):
+            found.extend(pid for pid in children(zygote) if zygote_of(pid, store) and alive(pid))
     return sorted(found)
+
+
+def zygote_of(pid: int, store: Path) -> bool:
+    try:
+        command = Path(f"/proc/{pid}/cmdline").read_bytes().split(b"\0")
+    except OSError:
+        return False
+    return any(b"zygote_main" in part for part in command) and str(store).encode() in command
 
 
 def cpu_time(pid: int) -> int:
