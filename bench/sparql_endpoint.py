@@ -426,6 +426,7 @@ def bench_dataset(label: str, quads: list[ox.Quad], options: Options) -> dict[st
 
 
 def start_ours_on_disk(quads: list[ox.Quad], folder: Path, workers: int | None) -> Target:
+    (folder / "disk").mkdir()
     target = start_ours(quads, folder / "disk", workers, False)
     return Target("cybertreaty-disk", target.url, target.process)
 
