@@ -4,11 +4,13 @@ server on the same data, and rdflib-endpoint (the plain-rdflib alternative).
 For each dataset (synthetic data following the ontology at about 10k, 100k and 1M triples, and the
 real graph built from data/) every target is started as its own process on loopback, the answers
 to a fixed query mix are compared across targets (as multisets of rows), and then p50/p95 latency
-and throughput are measured at concurrency 1 and 8. One table is printed, with ratios against the
-Oxigraph server, and the numbers are written to bench/results/ as JSON.
+and throughput are measured at concurrency 1 and 8, the targets taking turns (``--rounds``). One
+table is printed, with ratios against the Oxigraph server, and the numbers are written to
+bench/results/ as JSON. ``--disk`` adds our endpoint reading its store from disk; ``--timeout``
+bounds each request (a target that passes it is shown with ">=", its time a lower bound).
 
-    .venv/bin/python bench/sparql_endpoint.py --sizes 10k 100k real
-    .venv/bin/python bench/sparql_endpoint.py --sizes 1m --rdflib-endpoint none
+    .venv/bin/python bench/sparql_endpoint.py --sizes real 10k 100k --repeat 10 --rdflib-repeat 3
+    .venv/bin/python bench/sparql_endpoint.py --sizes 1m --repeat 3 --rdflib-repeat 1 --disk
 
 rdflib-endpoint pins its own dependencies, so it runs from a separate virtualenv; by default one
 is made under the system temp folder with `pip install rdflib-endpoint[cli]` (PyPI). Not a test:
@@ -332,15 +334,26 @@ class Run:
         }
 
 
-def measure(url: str, concurrency: int, repeat: int, timeout: float) -> Run:
-    jobs = [name for name in QUERIES for _ in range(repeat)]
-    random.Random(1).shuffle(jobs)
-    run, lock, local = Run(), threading.Lock(), threading.local()
+def measure(
+    targets: Sequence[Target], concurrency: int, repeats: dict[str, int], timeout: float, rounds: int
+) -> dict[str, Run]:
+    """Each target's latencies for the query mix (``repeats[name]`` times each query), at
+    ``concurrency`` clients. The targets take turns in ``rounds`` slices of their jobs, in a
+    different order each round, so that a slower or busier minute of the machine is shared by all
+    of them rather than landing on one (runs measured one after the other differed by 30%)."""
+    runs = {t.name: Run() for t in targets}
+    slices: dict[str, list[list[str]]] = {}
+    for target in targets:
+        jobs = [name for name in QUERIES for _ in range(repeats[target.name])]
+        random.Random(1).shuffle(jobs)
+        slices[target.name] = [jobs[k::rounds] for k in range(rounds)]
+    lock, local = threading.Lock(), threading.local()
 
-    def one(name: str) -> None:
-        if not hasattr(local, "client"):
-            local.client = httpx.Client(timeout=timeout)
-        seconds, response = ask(local.client, url, QUERIES[name])
+    def one(target: Target, name: str) -> None:
+        clients = local.__dict__.setdefault("clients", {})
+        client = clients.get(target.url) or clients.setdefault(target.url, httpx.Client(timeout=timeout))
+        seconds, response = ask(client, target.url, QUERIES[name])
+        run = runs[target.name]
         with lock:
             run.latencies.append(seconds)
             run.per_query.setdefault(name, []).append(seconds)
@@ -349,11 +362,13 @@ def measure(url: str, concurrency: int, repeat: int, timeout: float) -> Run:
             else:
                 run.errors += not response.is_success
 
-    started = time.perf_counter()
     with ThreadPoolExecutor(concurrency) as pool:
-        list(pool.map(one, jobs))
-    run.wall = time.perf_counter() - started
-    return run
+        for k in range(rounds):
+            for target in [*targets[k % len(targets) :], *targets[: k % len(targets)]]:
+                started = time.perf_counter()
+                list(pool.map(partial(one, target), slices[target.name][k]))
+                runs[target.name].wall += time.perf_counter() - started
+    return runs
 
 
 def compare(targets: Sequence[Target], timeout: float) -> dict[str, Any]:
@@ -382,6 +397,7 @@ class Options:
     rdflib_repeat: int  # rdflib-endpoint is slow enough at 1M that one run of each query says enough
     workers: int | None  # our query workers (None: the served default)
     disk: bool  # also measure our endpoint reading the store from disk (in_memory=false)
+    rounds: int  # the targets take turns this many times (see measure)
 
 
 def bench_dataset(label: str, quads: list[ox.Quad], options: Options) -> dict[str, Any]:
@@ -405,14 +421,16 @@ def bench_dataset(label: str, quads: list[ox.Quad], options: Options) -> dict[st
                 targets.append(start())
                 print(f"   {targets[-1].name} ready in {time.perf_counter() - began:.1f} s", flush=True)
             equality = compare(targets, options.timeout)
-            measured = {}
-            for target in targets:
-                repeat = options.rdflib_repeat if target.name == "rdflib-endpoint" else options.repeat
-                measured[target.name] = {
-                    str(c): measure(target.url, c, repeat * (2 if c > 1 else 1), options.timeout).summary()
-                    for c in (1, 8)
+            measured: dict[str, dict[str, Any]] = {t.name: {} for t in targets}
+            for c in (1, 8):
+                repeats = {
+                    t.name: (options.rdflib_repeat if t.name == "rdflib-endpoint" else options.repeat)
+                    * (2 if c > 1 else 1)
+                    for t in targets
                 }
-                print(f"   {target.name} measured", flush=True)
+                for name, run in measure(targets, c, repeats, options.timeout, options.rounds).items():
+                    measured[name][str(c)] = run.summary()
+                print(f"   measured at concurrency {c}", flush=True)
         finally:
             for target in targets:
                 target.stop()
@@ -473,6 +491,7 @@ def main(argv: Sequence[str] | None = None) -> None:
     parser.add_argument("--rdflib-repeat", type=int, help="repeats for rdflib-endpoint (default: --repeat)")
     parser.add_argument("--workers", type=int, help="our query workers (default: the served default)")
     parser.add_argument("--disk", action="store_true", help="also measure our store read from disk")
+    parser.add_argument("--rounds", type=int, default=5, help="turns the targets take, interleaved")
     args = parser.parse_args(argv)
     options = Options(
         args.repeat,
@@ -481,6 +500,7 @@ def main(argv: Sequence[str] | None = None) -> None:
         args.rdflib_repeat or args.repeat,
         args.workers,
         args.disk,
+        max(1, args.rounds),
     )
     datasets = []
     for size in args.sizes:
