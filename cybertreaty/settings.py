@@ -79,6 +79,13 @@ class Settings:
     query_timeout: float = field(
         default=10.0, metadata=_help("Seconds a query may run before it is stopped (503).")
     )
+    max_query_memory: int = field(
+        default=2_000_000_000,
+        metadata=_help(
+            "Bytes a query worker may allocate beyond the store it shares (its address space is capped); "
+            "a query that needs more is stopped (503) and its worker replaced. 0: no limit."
+        ),
+    )
     update_timeout: float = field(
         default=120.0,
         metadata=_help("Seconds an update (including its SHACL validation) may run before it is stopped."),
@@ -252,6 +259,8 @@ def _validate(s: Settings) -> None:
     for name in ("max_result_rows", "max_body_bytes", "max_concurrent_queries", "workers"):
         if getattr(s, name) < 1:
             raise SettingsError(name, "must be at least 1")
+    if s.max_query_memory < 0:
+        raise SettingsError("max_query_memory", "must be 0 (no limit) or more")
     for name in ("endpoint", "update_endpoint", "public_url"):
         _check_url(name, getattr(s, name))
     for iri in s.service_allowlist:

@@ -44,6 +44,8 @@ def test_environment_and_overrides() -> None:
         ({"CYBERTREATY_PORT": "70000"}, "port"),
         ({"CYBERTREATY_QUERY_TIMEOUT": "0"}, "query_timeout"),
         ({"CYBERTREATY_WORKERS": "0"}, "workers"),
+        ({"CYBERTREATY_MAX_QUERY_MEMORY": "-1"}, "max_query_memory"),
+        ({"CYBERTREATY_MAX_QUERY_MEMORY": "2GB"}, "max_query_memory"),
         ({"CYBERTREATY_ENDPOINT": "ftp://example.org/sparql"}, "endpoint"),
         ({"CYBERTREATY_SERVICE_ALLOWLIST": "https://ok.example/sparql,not-a-url"}, "service_allowlist"),
         ({"CYBERTREATY_BASE_IRI": "https://example.org/base"}, "base_iri"),

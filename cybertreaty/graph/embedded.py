@@ -58,11 +58,14 @@ class EmbeddedStore(ChangeWriter):
         update_dir: Path | None = None,
         validator: str = DEFAULT_VALIDATOR,
         in_memory: bool = True,
+        max_query_memory: int = 0,
     ) -> None:
         if not (path / "CURRENT").exists():
             raise FileNotFoundError(f"no store at {path}; run `cybertreaty build` first")
         self._generations = Generations(path, update_dir)
-        self._pool = WorkerPool(self._generations.current(), workers, in_memory=in_memory)
+        self._pool = WorkerPool(
+            self._generations.current(), workers, in_memory=in_memory, memory_limit=max_query_memory
+        )
         self._query_timeout = query_timeout
         self._update_timeout = update_timeout
         self._max_rows = max_rows
@@ -85,6 +88,7 @@ class EmbeddedStore(ChangeWriter):
             update_dir=settings.update_dir,
             validator=validator,
             in_memory=settings.in_memory,
+            max_query_memory=settings.max_query_memory,
         )
 
     @classmethod

@@ -125,6 +125,10 @@ def serve(conn: Connection, store: ox.Store) -> None:
             return
         try:
             conn.send(("ok", execute(store, job)))
+        except MemoryError:
+            # Over max_query_memory in Python code (in Rust the process aborts): leave at once, as
+            # the abort does, so the parent answers 503 and forks a fresh worker.
+            os._exit(1)
         except SyntaxError as error:
             conn.send(("syntax", str(error)))
         except Exception as error:  # reported to the parent, which decides what the client sees
@@ -193,10 +197,11 @@ class Worker:
 class WorkerPool:
     """A fixed number of query workers over one store directory (which ``reload`` can change)."""
 
-    def __init__(self, path: Path, size: int, *, in_memory: bool = True) -> None:
+    def __init__(self, path: Path, size: int, *, in_memory: bool = True, memory_limit: int = 0) -> None:
         self._path = path
         self._size = size
         self._in_memory = in_memory
+        self._memory_limit = memory_limit
         self._generation = 0
         # LIFO: the worker used last answers next, with its caches still warm (FIFO rotates through
         # every worker and costs ~1 ms a query once there are more workers than queries at once).
@@ -213,7 +218,7 @@ class WorkerPool:
 
     def _start_all(self, path: Path, generation: int) -> tuple[Zygote, list[Worker]]:
         """A zygote for ``path`` (it opens the store) and ``size`` workers forked from it."""
-        parent = Zygote(path, self._in_memory, STARTUP_TIMEOUT)
+        parent = Zygote(path, self._in_memory, STARTUP_TIMEOUT, self._memory_limit)
         started: list[Worker] = []
         try:
             for _ in range(self._size):
@@ -265,7 +270,8 @@ class WorkerPool:
             # deep queries (SIGSEGV), or it was killed from outside. Not a bug of ours: a clean 503.
             raise EngineStopped(
                 "The query engine stopped while evaluating this query and is being restarted; "
-                "retry, or simplify the query if it is very long or deeply nested."
+                "retry, or simplify the query if it is very long, deeply nested, or needs more "
+                "memory than a query may use."
             ) from None
         # A broken pipe, an unreadable reply or a cancelled caller: this worker cannot be trusted.
         raise error
@@ -349,7 +355,7 @@ class WorkerPool:
                 raise RuntimeError("the pool moved on")
             if self._zygote.process.poll() is not None:
                 log.warning("the query workers' zygote died; starting another")
-                self._zygote = Zygote(self._path, self._in_memory, STARTUP_TIMEOUT)
+                self._zygote = Zygote(self._path, self._in_memory, STARTUP_TIMEOUT, self._memory_limit)
             return self._zygote
 
     def reload(self, path: Path) -> None:

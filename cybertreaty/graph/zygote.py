@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import resource
 import signal
 import socket
 import struct
@@ -72,7 +73,7 @@ def _reply(conn: Connection, timeout: float, what: str) -> tuple[str, str | None
     return reply
 
 
-def zygote_main(conn: Connection, path: str, in_memory: str, timeout: str) -> None:
+def zygote_main(conn: Connection, path: str, in_memory: str, timeout: str, memory_limit: str = "0") -> None:
     """The zygote process: load the store, then fork a worker for each request."""
     from cybertreaty.graph.worker import serve  # the worker loop imports this module
 
@@ -104,6 +105,7 @@ def zygote_main(conn: Connection, path: str, in_memory: str, timeout: str) -> No
                 conn.close()
                 ours.close()
                 worker_store = store if store is not None else ox.Store.read_only(path)
+                limit_memory(int(memory_limit))
                 serve(Connection(theirs.detach()), worker_store)
             finally:
                 os._exit(0)
@@ -112,14 +114,30 @@ def zygote_main(conn: Connection, path: str, in_memory: str, timeout: str) -> No
         ours.close()
 
 
+def limit_memory(budget: int) -> None:
+    """Cap this process's address space at what it maps now plus ``budget`` bytes (0: no cap).
+
+    A query that allocates more fails its allocation: pyoxigraph aborts (Python raises
+    MemoryError), the worker dies, and the parent answers 503 and forks a replacement. The store
+    shared with the zygote is already mapped, so it is not counted against the budget.
+    """
+    if budget <= 0:
+        return
+    with open("/proc/self/statm", encoding="ascii") as statm:
+        mapped = int(statm.read().split()[0]) * os.sysconf("SC_PAGE_SIZE")
+    _soft, hard = resource.getrlimit(resource.RLIMIT_AS)
+    limit = mapped + budget if hard == resource.RLIM_INFINITY else min(mapped + budget, hard)
+    resource.setrlimit(resource.RLIMIT_AS, (limit, hard))
+
+
 class Zygote:
     """The parent's handle on a zygote process serving one store directory."""
 
-    def __init__(self, path: Path, in_memory: bool, timeout: float) -> None:
+    def __init__(self, path: Path, in_memory: bool, timeout: float, memory_limit: int = 0) -> None:
         self.path = path
         self._lock = threading.Lock()  # one fork request at a time on the connection
         self.process, self._conn = processes.start(
-            f"{__name__}:zygote_main", str(path), "1" if in_memory else "0", str(timeout)
+            f"{__name__}:zygote_main", str(path), "1" if in_memory else "0", str(timeout), str(memory_limit)
         )
         self._channel = socket.socket(fileno=os.dup(self._conn.fileno()))
         try:

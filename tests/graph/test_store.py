@@ -18,6 +18,7 @@ from rdflib import BNode, Literal, URIRef
 from rdflib.namespace import RDFS
 
 from cybertreaty.errors import (
+    EngineStopped,
     Forbidden,
     NotAcceptable,
     QueryRefused,
@@ -243,6 +244,25 @@ def test_workers_come_back_after_the_zygote_dies(quads: list[ox.Quad]) -> None:
         assert len(workers_pids(store)) == 2
         assert store._pool._zygote.process.poll() is None
         assert store.query("ASK {}", formats=JSON).body == b'{"head": {}, "boolean": true}'
+    finally:
+        store.close()
+
+
+MEMORY_BOMB = (Path(__file__).parents[1] / "security" / "corpus" / "string-doubling.rq").read_text()
+
+
+@pytest.mark.parametrize("loop", EVENT_LOOPS)
+def test_memory_cap_stops_a_query_long_before_its_time_limit(quads: list[ox.Quad], loop: str) -> None:
+    """A query that doubles a string 30 times reaches ~1 GB in ~5 s; capped at 200 MB beyond the
+    shared store it dies within a second or two, cleanly (503 class), and the worker is replaced."""
+    store = EmbeddedStore.from_quads(quads, workers=1, query_timeout=30, max_query_memory=200_000_000)
+    try:
+        for run in (store.query, lambda q, **k: EVENT_LOOPS[loop](store.query_async(q, **k))):
+            started = time.monotonic()
+            with pytest.raises(EngineStopped, match="more memory than a query may use"):
+                run(MEMORY_BOMB, formats=JSON)
+            assert time.monotonic() - started < 10  # the 30 s time limit is not what stopped it
+            assert store.query("ASK {}", formats=JSON, timeout=30).count is None  # replaced, answering
     finally:
         store.close()
 
