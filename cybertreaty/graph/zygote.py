@@ -80,6 +80,9 @@ def zygote_main(conn: Connection, path: str, in_memory: str, timeout: str, memor
     # Ctrl-C in a terminal reaches the whole process group: the server stops the zygote and its
     # workers itself, so they ignore it (the forked workers inherit this).
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    # A query over max_query_memory ends in Rust's allocation-failure abort: one line of log, not a
+    # hundred-line backtrace per attempt when the environment asks Rust for backtraces.
+    os.environ["RUST_BACKTRACE"] = "0"
     try:
         store = _memory_copy(path, float(timeout)) if in_memory == "1" else None
     except (OSError, SyntaxError, TimeoutError) as error:
