@@ -6,7 +6,8 @@ real graph built from data/) every target is started as its own process on loopb
 to a fixed query mix are compared across targets (as multisets of rows), and then p50/p95 latency
 and throughput are measured at concurrency 1 and 8, the targets taking turns (``--rounds``). One
 table is printed, with ratios against the Oxigraph server, and the numbers are written to
-bench/results/ as JSON. ``--disk`` adds our endpoint reading its store from disk; ``--timeout``
+bench/results/ as JSON. ``--disk`` adds our endpoint reading its store from disk, ``--floor`` a bare
+uvicorn app giving one canned answer (the least any Python server here costs); ``--timeout``
 bounds each request (a target that passes it is shown with ">=", its time a lower bound).
 
     .venv/bin/python bench/sparql_endpoint.py --sizes real 10k 100k --repeat 10 --rdflib-repeat 3
@@ -378,7 +379,8 @@ def compare(targets: Sequence[Target], timeout: float) -> dict[str, Any]:
     report: dict[str, Any] = {}
     with httpx.Client(timeout=timeout) as client:
         for name, query in QUERIES.items():
-            responses = {t.name: ask(client, t.url, query)[1] for t in targets}
+            # The floor answers every query with the same canned result: nothing to compare.
+            responses = {t.name: ask(client, t.url, query)[1] for t in targets if t.name != FLOOR}
             answers = {t: rows(r) for t, r in responses.items() if r is not None}
             reference = answers[targets[0].name]
             report[name] = {
@@ -398,6 +400,7 @@ class Options:
     workers: int | None  # our query workers (None: the served default)
     disk: bool  # also measure our endpoint reading the store from disk (in_memory=false)
     rounds: int  # the targets take turns this many times (see measure)
+    floor: bool  # also measure a bare uvicorn app's canned answer (see FLOOR_APP)
 
 
 def bench_dataset(label: str, quads: list[ox.Quad], options: Options) -> dict[str, Any]:
@@ -412,6 +415,8 @@ def bench_dataset(label: str, quads: list[ox.Quad], options: Options) -> dict[st
         ]
         if options.disk:
             starters.append(partial(start_ours_on_disk, quads, folder, options.workers))
+        if options.floor:
+            starters.append(partial(start_floor))
         if options.rdflib_binary is not None:
             starters.append(partial(start_rdflib_endpoint, options.rdflib_binary, folder))
         targets: list[Target] = []
@@ -443,6 +448,34 @@ def bench_dataset(label: str, quads: list[ox.Quad], options: Options) -> dict[st
     }
 
 
+# The floor of any Python server here: uvicorn answering every request with one canned SPARQL JSON
+# result, no framework and no query. What our endpoint costs beyond it is ours to reduce.
+FLOOR_APP = """
+import sys, uvicorn
+BODY = (b'{"head":{"vars":["label"]},"results":{"bindings":[{"label":'
+        b'{"type":"literal","value":"Viet Nam","xml:lang":"en"}}]}}')
+HEADERS = [(b"content-type", b"application/sparql-results+json"),
+           (b"content-length", str(len(BODY)).encode())]
+async def app(scope, receive, send):
+    if scope["type"] != "http":
+        return
+    while (await receive()).get("more_body"):
+        pass
+    await send({"type": "http.response.start", "status": 200, "headers": HEADERS})
+    await send({"type": "http.response.body", "body": BODY})
+uvicorn.run(app, host="127.0.0.1", port=int(sys.argv[1]), log_level="warning")
+"""
+FLOOR = "uvicorn-floor"
+
+
+def start_floor() -> Target:
+    port = free_port()
+    process = subprocess.Popen([sys.executable, "-c", FLOOR_APP, str(port)])
+    url = f"http://127.0.0.1:{port}/sparql"
+    wait_ready(url)
+    return Target(FLOOR, url, process)
+
+
 def start_ours_on_disk(quads: list[ox.Quad], folder: Path, workers: int | None) -> Target:
     (folder / "disk").mkdir()
     target = start_ours(quads, folder / "disk", workers, False)
@@ -469,7 +502,7 @@ def table(datasets: Sequence[dict[str, Any]]) -> str:
                     f"{data['dataset']:<8} {name:<16} {conc:>4} {bound + f'{p50:.2f}':>11} "
                     f"{bound + f'{p95:.2f}':>11} {rps:>8.1f} "
                     f"{bound + f'{ratio:.2f}x':>15} {rps / ref['throughput_rps']:>16.2f}x "
-                    f"{'yes' if identical else 'NO':>9}"
+                    f"{'-' if name == FLOOR else 'yes' if identical else 'NO':>9}"
                 )
         for query, result in data["results"].items():
             if result.get("timed_out"):
@@ -492,6 +525,9 @@ def main(argv: Sequence[str] | None = None) -> None:
     parser.add_argument("--workers", type=int, help="our query workers (default: the served default)")
     parser.add_argument("--disk", action="store_true", help="also measure our store read from disk")
     parser.add_argument("--rounds", type=int, default=5, help="turns the targets take, interleaved")
+    parser.add_argument(
+        "--floor", action="store_true", help="also measure a bare uvicorn app (canned answer)"
+    )
     args = parser.parse_args(argv)
     options = Options(
         args.repeat,
@@ -501,6 +537,7 @@ def main(argv: Sequence[str] | None = None) -> None:
         args.workers,
         args.disk,
         max(1, args.rounds),
+        args.floor,
     )
     datasets = []
     for size in args.sizes:
