@@ -251,14 +251,26 @@ class WorkerPool:
         evaluating and its late reply must not reach the next job.
         """
         deadline = time.monotonic() + timeout
-        worker = self._take(None)
-        if worker is None:  # all busy: wait for one in a thread, as run() does
-            worker = await asyncio.to_thread(self._acquire, deadline)
+        worker = self._take(None) or await self._acquire_async(deadline)
         try:
             reply = await worker.run_async(job, max(0.0, deadline - time.monotonic()))
         except BaseException as error:
             self._fail(worker, error, timeout)
         return self._settle(worker, reply)
+
+    async def _acquire_async(self, deadline: float) -> Worker:
+        """All busy: wait for a worker in a thread, as run() does. If the caller is cancelled
+        meanwhile, the worker the thread still gets is given back, or the pool would shrink."""
+        acquiring = asyncio.ensure_future(asyncio.to_thread(self._acquire, deadline))
+        try:
+            return await asyncio.shield(acquiring)
+        except asyncio.CancelledError:
+            acquiring.add_done_callback(self._give_back)
+            raise
+
+    def _give_back(self, acquired: asyncio.Future[Worker]) -> None:
+        if not acquired.cancelled() and acquired.exception() is None:
+            self._release(acquired.result())
 
     def _fail(self, worker: Worker, error: BaseException, timeout: float) -> NoReturn:
         """The worker did not answer: replace it, and raise what the caller should see."""

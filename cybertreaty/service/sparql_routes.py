@@ -4,8 +4,11 @@ query, the service description (or the query editor for a browser)."""
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import hmac
 from http import HTTPStatus
+from typing import Any
 
 from fastapi import APIRouter, Request, Response
 from starlette.concurrency import run_in_threadpool
@@ -64,10 +67,47 @@ async def sparql(request: Request) -> Response:
 
 async def run_query(request: Request, operation: Operation) -> Response:
     formats = result_formats(request.headers.get("accept"), operation.formats)
-    outcome = await store_of(request).query_async(
-        operation.text, formats=formats, dataset=operation.dataset, base_iri=endpoint_url(request)
+    work = asyncio.ensure_future(
+        store_of(request).query_async(
+            operation.text, formats=formats, dataset=operation.dataset, base_iri=endpoint_url(request)
+        )
     )
-    return _result_response(request, outcome)
+    if not await _answered_unless_client_leaves(request, work):
+        return Response(status_code=CLIENT_CLOSED)  # nobody is listening; uvicorn drops it
+    return _result_response(request, work.result())
+
+
+# A query still running after this many seconds is watched for its client going away: then it is
+# cancelled, which kills its worker (embedded store) so an abandoned query stops using a CPU.
+# Quicker queries, nearly all of them, never pay for the watch.
+WATCH_AFTER = 0.25
+CLIENT_CLOSED = 499  # nginx's status for "client closed the request"; never actually sent
+
+
+async def _answered_unless_client_leaves(request: Request, work: asyncio.Future[QueryOutcome]) -> bool:
+    """Wait for ``work``; False if the client disconnects first. ``work`` never outlives this
+    call unfinished: it is cancelled if the client leaves or this request is cancelled."""
+    try:
+        done, _ = await asyncio.wait({work}, timeout=WATCH_AFTER)
+        if not done:
+            gone = asyncio.ensure_future(_disconnected(request))
+            try:
+                either: set[asyncio.Future[Any]] = {work, gone}
+                await asyncio.wait(either, return_when=asyncio.FIRST_COMPLETED)
+            finally:
+                gone.cancel()
+    finally:
+        if not work.done():
+            work.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await work
+    return not work.cancelled()
+
+
+async def _disconnected(request: Request) -> None:
+    """Returns once the client has closed the connection (the body has already been read)."""
+    while (await request.receive())["type"] != "http.disconnect":
+        pass
 
 
 def _result_response(request: Request, outcome: QueryOutcome) -> Response:

@@ -10,8 +10,10 @@ import time
 from collections.abc import Callable
 
 import httpx
+import pyoxigraph as ox
 import pytest
 
+from cybertreaty.graph.embedded import EmbeddedStore
 from cybertreaty.graph.store import Store
 from tests.service.conftest import BACKENDS, SETTINGS, TOKEN, Endpoint, needs_oxigraph
 from tests.service.servers import AppServer, Canary, OxigraphServer
@@ -61,6 +63,49 @@ def test_runaway_query_is_stopped_while_others_are_answered(client: httpx.Client
     assert "time limit" in response.text or "did not answer within" in response.text
     assert float(outcome["seconds"]) < SETTINGS.query_timeout + 2  # type: ignore[arg-type]
     assert recovered(client, limited.url)
+
+
+def test_abandoned_query_stops_and_frees_its_worker(
+    fixture_quads: list[ox.Quad], serve: Callable[..., AppServer]
+) -> None:
+    """A client that gives up on a long query (closes the connection) stops it: with one worker
+    and a 30 s time limit, the next query is answered within seconds instead of after the limit."""
+    store = EmbeddedStore.from_quads(fixture_quads, workers=1, query_timeout=30)
+    try:
+        url = serve(dataclasses.replace(SETTINGS, workers=1, query_timeout=30), store).sparql
+        for _ in range(2):  # the second finds the first's worker replaced
+            with pytest.raises(httpx.ReadTimeout):
+                httpx.get(url, params={"query": RUNAWAY}, timeout=1.0)
+            started = time.monotonic()
+            answer = httpx.get(url, params={"query": SIMPLE}, timeout=20)
+            assert answer.status_code == 200 and b"true" in answer.content
+            assert time.monotonic() - started < 5
+    finally:
+        store.close()
+
+
+def test_client_leaving_while_waiting_for_a_worker_loses_no_worker(
+    fixture_quads: list[ox.Quad], serve: Callable[..., AppServer]
+) -> None:
+    """A query waiting for a busy pool whose client goes away must not take the next free worker
+    with it: the pool (of one) still answers afterwards."""
+    store = EmbeddedStore.from_quads(fixture_quads, workers=1, query_timeout=3)
+    try:
+        url = serve(dataclasses.replace(SETTINGS, workers=1, query_timeout=3), store).sparql
+        busy: dict[str, httpx.Response] = {}
+        thread = threading.Thread(
+            target=lambda: busy.setdefault("runaway", httpx.get(url, params={"query": RUNAWAY}, timeout=20))
+        )
+        thread.start()
+        time.sleep(0.3)
+        with pytest.raises(httpx.ReadTimeout):  # waits for the one worker, then gives up
+            httpx.get(url, params={"query": SIMPLE}, timeout=1.0)
+        thread.join(20)
+        assert busy["runaway"].status_code == 503
+        answer = httpx.get(url, params={"query": SIMPLE}, timeout=20)
+        assert answer.status_code == 200 and b"true" in answer.content
+    finally:
+        store.close()
 
 
 def test_concurrency_limit(client: httpx.Client, limited: Endpoint) -> None:
