@@ -14,18 +14,17 @@ import json
 import logging
 import os
 from dataclasses import dataclass
-from functools import cache
 from importlib.resources import files
 from pathlib import Path
 from typing import Any
 
-import jinja2
 from fastapi import APIRouter, Request, Response
 from fastapi.responses import FileResponse, HTMLResponse, PlainTextResponse
 
 from cybertreaty.graph.vocab import PREFIXES
 from cybertreaty.paths import project_root
 from cybertreaty.service.examples import ExampleQuery, packaged_examples
+from cybertreaty.service.rdf_pages import templates
 
 log = logging.getLogger(__name__)
 
@@ -130,16 +129,6 @@ def starter_query() -> str:
     return "\n".join(lines)
 
 
-@cache
-def _templates() -> jinja2.Environment:
-    # autoescape on for every template: example descriptions and URLs are text, never markup.
-    return jinja2.Environment(
-        loader=jinja2.PackageLoader("cybertreaty.service", "templates"),
-        autoescape=True,
-        undefined=jinja2.StrictUndefined,
-    )
-
-
 def endpoint_url(request: Request) -> str:
     """The endpoint the editor queries: the URL this page was requested at, without its query."""
     return str(request.url.replace(query="", fragment=""))
@@ -150,6 +139,6 @@ def render_editor(request: Request) -> Response:
     page = EditorPage(endpoint_url(request), packaged_examples(), yasgui_version())
     if page.yasgui_version is None:
         log.warning("YASGUI is missing under %s: the editor cannot load; run `make install`", yasgui_dir())
-    html = _templates().get_template("editor.html").render(page=page, config=page.config())
+    html = templates().get_template("editor.html").render(page=page, config=page.config())
     headers = {"Content-Security-Policy": CONTENT_SECURITY_POLICY, "Vary": "Accept"}
     return HTMLResponse(html, headers=headers)

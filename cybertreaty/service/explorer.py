@@ -14,14 +14,13 @@ this server. Every value from the data is escaped: Jinja2 autoescapes, the scrip
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import cache
 
-import jinja2
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse
 from starlette.concurrency import run_in_threadpool
 
 from cybertreaty.service import explorer_assets, explorer_home
+from cybertreaty.service.rdf_pages import templates
 from cybertreaty.service.sparql_routes import settings_of
 
 TREATY = "uncc"
@@ -63,18 +62,8 @@ class PageConfig:
     resolution: str = VOTE_RESOLUTION
 
 
-@cache
-def _templates() -> jinja2.Environment:
-    # Autoescape everywhere: labels and titles come from the data and are text, never markup.
-    return jinja2.Environment(
-        loader=jinja2.PackageLoader("cybertreaty.service", "templates"),
-        autoescape=True,
-        undefined=jinja2.StrictUndefined,
-    )
-
-
 def render(template: str, **context: object) -> HTMLResponse:
-    html = _templates().get_template(f"explorer/{template}").render(**context)
+    html = templates().get_template(f"explorer/{template}").render(**context)
     return HTMLResponse(html, headers={"Content-Security-Policy": CONTENT_SECURITY_POLICY})
 
 

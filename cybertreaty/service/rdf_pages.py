@@ -96,7 +96,8 @@ def html_response(html: str, headers: dict[str, str] | None = None) -> HTMLRespo
 
 @cache
 def templates() -> jinja2.Environment:
-    # Autoescape everywhere: labels, quotes and notes come from the data and are text, never markup.
+    # The one environment of every page (entities, ontology, API docs, editor, explorer). Autoescape
+    # everywhere: labels, quotes, notes and example texts are text, never markup.
     environment = jinja2.Environment(
         loader=jinja2.PackageLoader("cybertreaty.service", "templates"),
         autoescape=True,
