@@ -4,7 +4,6 @@ helpers to tell a clean refusal from a crash."""
 
 from __future__ import annotations
 
-import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -16,11 +15,10 @@ from cybertreaty.graph.embedded import EmbeddedStore
 from cybertreaty.service.app import create_app
 from cybertreaty.settings import Settings
 from tests.service.real_graph import BASE, real_build
-from tests.service.servers import AppServer
+from tests.service.servers import SIMPLE, AppServer, recovered
 
-__all__ = ["BASE", "real_build"]
+__all__ = ["BASE", "SIMPLE", "real_build", "recovered"]
 
-SIMPLE = "ASK { ?s ?p ?o }"
 # The only texts a 503 of /sparql may carry: a time-out, a busy server, or a stopped engine.
 CLEAN_503 = (
     "time limit",
@@ -43,18 +41,6 @@ def serving(settings: Settings) -> Iterator[str]:
 
 def real_settings(build: Path, **limits: object) -> Settings:
     return Settings(store=build / "store", base_iri=BASE, **limits)  # type: ignore[arg-type]
-
-
-def recovered(client: httpx.Client, sparql: str, timeout: float = 30.0) -> bool:
-    """True once two simple queries in a row are answered (killed workers have been replaced)."""
-    deadline = time.monotonic() + timeout
-    streak = 0
-    while time.monotonic() < deadline and streak < 2:
-        ok = client.get(sparql, params={"query": SIMPLE}).status_code == 200
-        streak = streak + 1 if ok else 0
-        if not ok:
-            time.sleep(0.1)
-    return streak == 2
 
 
 @pytest.fixture

@@ -43,6 +43,21 @@ def wait_until(check: object, timeout: float = 30.0, what: str = "server") -> No
     raise RuntimeError(f"{what} did not come up within {timeout} s")
 
 
+SIMPLE = "ASK { ?s ?p ?o }"
+
+
+def recovered(client: httpx.Client, sparql: str, timeout: float = 30.0) -> bool:
+    """True once two simple queries in a row are answered (killed workers have been replaced)."""
+    deadline = time.monotonic() + timeout
+    streak = 0
+    while time.monotonic() < deadline and streak < 2:
+        ok = client.get(sparql, params={"query": SIMPLE}).status_code == 200
+        streak = streak + 1 if ok else 0
+        if not ok:
+            time.sleep(0.1)
+    return streak == 2
+
+
 class AppServer:
     """Our FastAPI app under a real uvicorn server on a free loopback port, in a thread."""
 

@@ -16,11 +16,10 @@ import pytest
 from cybertreaty.graph.embedded import EmbeddedStore
 from cybertreaty.graph.store import Store
 from tests.service.conftest import BACKENDS, SETTINGS, TOKEN, Endpoint, needs_oxigraph
-from tests.service.servers import AppServer, Canary, OxigraphServer
+from tests.service.servers import SIMPLE, AppServer, Canary, OxigraphServer, recovered
 
 # Six-way cartesian product of ~50 triples with an aggregate: ~10^10 rows, far beyond 1 s.
 RUNAWAY = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l . ?m ?n2 ?o . ?p ?q ?r }"
-SIMPLE = "ASK { ?s ?p ?o }"
 
 
 @pytest.fixture(scope="module", params=BACKENDS)
@@ -29,17 +28,6 @@ def limited(
 ) -> Endpoint:
     store = make_store(request.param)
     return Endpoint(request.param, serve(SETTINGS, store), store)
-
-
-def recovered(client: httpx.Client, url: str, timeout: float = 30.0) -> bool:
-    """True once two simple queries in a row succeed (killed workers have been replaced)."""
-    deadline = time.monotonic() + timeout
-    streak = 0
-    while time.monotonic() < deadline and streak < 2:
-        ok = client.get(url, params={"query": SIMPLE}).status_code == 200
-        streak = streak + 1 if ok else 0
-        time.sleep(0 if ok else 0.1)
-    return streak == 2
 
 
 def test_runaway_query_is_stopped_while_others_are_answered(client: httpx.Client, limited: Endpoint) -> None:
