@@ -287,7 +287,9 @@ def run_write_in_process(job: WriteJob, timeout: float) -> WriteResult:
                 f"The update was stopped after the time limit of {timeout:g} s; nothing written."
             )
         status, detail = parent.recv()
-    except EOFError:  # the process died: an engine crash, or a kill from outside
+    except (EOFError, OSError):
+        # The process died (an engine crash, or a kill from outside): depending on the moment, the
+        # connection reports it as an end of file or as a reset, as in the query worker pool.
         status, detail = "stopped", None
     finally:
         processes.kill(process)
