@@ -167,9 +167,7 @@ class Worker:
 
         loop.add_reader(fd, wake)
         try:
-            await asyncio.wait_for(readable, timeout)
-        except TimeoutError:
-            raise TimeoutError from None
+            await asyncio.wait_for(readable, timeout)  # TimeoutError: the caller kills this worker
         finally:
             loop.remove_reader(fd)
             # uvloop (libuv) makes a watched descriptor non-blocking; the connection reads and
@@ -247,8 +245,8 @@ class WorkerPool:
     async def run_async(self, job: QueryJob, timeout: float) -> JobResult:
         """``run`` for an event loop (the SPARQL endpoint): no thread waits for the worker.
 
-        If the caller is cancelled (the server is stopping) the worker is replaced: it is still
-        evaluating and its late reply must not reach the next job.
+        If the caller is cancelled (its client went away, or the server is stopping) the worker is
+        replaced: it is still evaluating and its late reply must not reach the next job.
         """
         deadline = time.monotonic() + timeout
         worker = self._take(None) or await self._acquire_async(deadline)
