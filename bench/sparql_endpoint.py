@@ -279,6 +279,12 @@ def rdflib_endpoint_binary(option: str) -> Path | None:
 # --- measuring -----------------------------------------------------------------------------------
 
 
+def new_client(timeout: float, encoding: str | None) -> httpx.Client:
+    """A client for the measurements; ``encoding`` replaces httpx's Accept-Encoding (gzip, ...)."""
+    headers = {"Accept-Encoding": encoding} if encoding else {}
+    return httpx.Client(timeout=timeout, headers=headers)
+
+
 def ask(client: httpx.Client, url: str, query: str) -> tuple[float, httpx.Response | None]:
     """Seconds taken and the response; None when the client's time limit passed first (the time
     is then a lower bound: the target needs at least that long)."""
@@ -336,7 +342,7 @@ class Run:
 
 
 def measure(
-    targets: Sequence[Target], concurrency: int, repeats: dict[str, int], timeout: float, rounds: int
+    targets: Sequence[Target], concurrency: int, repeats: dict[str, int], options: Options
 ) -> dict[str, Run]:
     """Each target's latencies for the query mix (``repeats[name]`` times each query), at
     ``concurrency`` clients. The targets take turns in ``rounds`` slices of their jobs, in a
@@ -347,12 +353,14 @@ def measure(
     for target in targets:
         jobs = [name for name in QUERIES for _ in range(repeats[target.name])]
         random.Random(1).shuffle(jobs)
-        slices[target.name] = [jobs[k::rounds] for k in range(rounds)]
+        slices[target.name] = [jobs[k :: options.rounds] for k in range(options.rounds)]
     lock, local = threading.Lock(), threading.local()
 
     def one(target: Target, name: str) -> None:
         clients = local.__dict__.setdefault("clients", {})
-        client = clients.get(target.url) or clients.setdefault(target.url, httpx.Client(timeout=timeout))
+        client = clients.get(target.url) or clients.setdefault(
+            target.url, new_client(options.timeout, options.accept_encoding)
+        )
         seconds, response = ask(client, target.url, QUERIES[name])
         run = runs[target.name]
         with lock:
@@ -364,7 +372,7 @@ def measure(
                 run.errors += not response.is_success
 
     with ThreadPoolExecutor(concurrency) as pool:
-        for k in range(rounds):
+        for k in range(options.rounds):
             for target in [*targets[k % len(targets) :], *targets[: k % len(targets)]]:
                 started = time.perf_counter()
                 list(pool.map(partial(one, target), slices[target.name][k]))
@@ -372,12 +380,12 @@ def measure(
     return runs
 
 
-def compare(targets: Sequence[Target], timeout: float) -> dict[str, Any]:
+def compare(targets: Sequence[Target], options: Options) -> dict[str, Any]:
     """Run each query once on every target (a warm-up too); the answers must be identical.
 
     A target that passes the time limit is left out of that query's comparison and named."""
     report: dict[str, Any] = {}
-    with httpx.Client(timeout=timeout) as client:
+    with new_client(options.timeout, options.accept_encoding) as client:
         for name, query in QUERIES.items():
             # The floor answers every query with the same canned result: nothing to compare.
             responses = {t.name: ask(client, t.url, query)[1] for t in targets if t.name != FLOOR}
@@ -401,6 +409,7 @@ class Options:
     disk: bool  # also measure our endpoint reading the store from disk (in_memory=false)
     rounds: int  # the targets take turns this many times (see measure)
     floor: bool  # also measure a bare uvicorn app's canned answer (see FLOOR_APP)
+    accept_encoding: str | None = None  # None: httpx's default (gzip, deflate, ...)
 
 
 def bench_dataset(label: str, quads: list[ox.Quad], options: Options) -> dict[str, Any]:
@@ -425,7 +434,7 @@ def bench_dataset(label: str, quads: list[ox.Quad], options: Options) -> dict[st
                 began = time.perf_counter()
                 targets.append(start())
                 print(f"   {targets[-1].name} ready in {time.perf_counter() - began:.1f} s", flush=True)
-            equality = compare(targets, options.timeout)
+            equality = compare(targets, options)
             measured: dict[str, dict[str, Any]] = {t.name: {} for t in targets}
             for c in (1, 8):
                 repeats = {
@@ -433,7 +442,7 @@ def bench_dataset(label: str, quads: list[ox.Quad], options: Options) -> dict[st
                     * (2 if c > 1 else 1)
                     for t in targets
                 }
-                for name, run in measure(targets, c, repeats, options.timeout, options.rounds).items():
+                for name, run in measure(targets, c, repeats, options).items():
                     measured[name][str(c)] = run.summary()
                 print(f"   measured at concurrency {c}", flush=True)
         finally:
@@ -528,6 +537,11 @@ def main(argv: Sequence[str] | None = None) -> None:
     parser.add_argument(
         "--floor", action="store_true", help="also measure a bare uvicorn app (canned answer)"
     )
+    parser.add_argument(
+        "--accept-encoding",
+        help="the clients' Accept-Encoding, e.g. 'identity' so that no target compresses "
+        "(default: httpx's, which asks for gzip; the Oxigraph server ignores it, we compress)",
+    )
     args = parser.parse_args(argv)
     options = Options(
         args.repeat,
@@ -538,6 +552,7 @@ def main(argv: Sequence[str] | None = None) -> None:
         args.disk,
         max(1, args.rounds),
         args.floor,
+        args.accept_encoding,
     )
     datasets = []
     for size in args.sizes:

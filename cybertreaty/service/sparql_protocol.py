@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from enum import StrEnum
+from functools import lru_cache
 from urllib.parse import parse_qsl
 
 import pyoxigraph
@@ -202,8 +203,24 @@ def negotiate(accept: str | None, family: Family, hints: Sequence[str] = ()) -> 
     return choose(accept, candidates)[0]
 
 
+# Clients send the same few Accept headers again and again, and negotiating costs ~35 us a query.
+# Longer headers are worked out each time, so a hostile client cannot fill the cache with them.
+CACHED_ACCEPT = 1024
+
+
 def result_formats(accept: str | None, hints: Sequence[str] = ()) -> Formats:
     """Formats for both kinds of result; 406 at once if neither kind can be served."""
+    if accept is None or len(accept) <= CACHED_ACCEPT:
+        return _cached_formats(accept, tuple(hints))
+    return _formats(accept, hints)
+
+
+@lru_cache(maxsize=256)
+def _cached_formats(accept: str | None, hints: tuple[str, ...]) -> Formats:
+    return _formats(accept, hints)
+
+
+def _formats(accept: str | None, hints: Sequence[str]) -> Formats:
     formats = Formats(negotiate(accept, Family.TABULAR, hints), negotiate(accept, Family.GRAPH, hints))
     if formats.tabular is None and formats.graph is None:
         raise NotAcceptable(media_types(), "a SPARQL query")

@@ -153,11 +153,25 @@ def test_result_formats(
         formats.tabular.key if formats.tabular else None,
         formats.graph.key if formats.graph else None,
     ) == (tabular, graph)
+    assert result_formats(accept, hints) is formats  # the second time from the cache
+
+
+@pytest.mark.parametrize("accept", ["text/turtle", "application/sparql-results+json", "text/*;q=0.5"])
+def test_long_accept_headers_are_negotiated_but_not_cached(accept: str) -> None:
+    """A header over CACHED_ACCEPT gets the same answer, worked out each time: a client sending
+    ever-new long headers cannot fill the cache."""
+    padded = accept + ", x-padding/x;q=0" * (sparql_protocol.CACHED_ACCEPT // 16)
+    assert len(padded) > sparql_protocol.CACHED_ACCEPT
+    before = sparql_protocol._cached_formats.cache_info().currsize
+    assert result_formats(padded) == result_formats(accept)
+    assert result_formats(padded) is not result_formats(padded)
+    assert sparql_protocol._cached_formats.cache_info().currsize <= before + 1  # only the short one
 
 
 def test_nothing_acceptable_lists_everything() -> None:
-    with pytest.raises(NotAcceptable) as caught:
-        result_formats("image/png, text/html;q=0.9")
+    for _ in range(2):  # a 406 is not cached as an answer: the second request gets it too
+        with pytest.raises(NotAcceptable) as caught:
+            result_formats("image/png, text/html;q=0.9")
     assert len(caught.value.supported) == 10
     assert "text/tab-separated-values" in caught.value.message
 
