@@ -7,7 +7,9 @@ generation in ``update_dir`` (graph/writes.py) and the workers are moved to it.
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
+import functools
 import shutil
 import tempfile
 import threading
@@ -133,7 +135,7 @@ class EmbeddedStore(ChangeWriter):
         max_rows: int | None = None,
         base_iri: str | None = None,
     ) -> QueryOutcome:
-        job, fetches = self._job(sparql, formats, dataset, max_rows, base_iri)
+        job, fetches = self._job(sparql, formats, dataset, max_rows, base_iri, timeout)
         result, elapsed = self._run(job, timeout, fetches)
         return _outcome(result, elapsed, formats)
 
@@ -145,10 +147,14 @@ class EmbeddedStore(ChangeWriter):
         dataset: Dataset | None = None,
         base_iri: str | None = None,
     ) -> QueryOutcome:
-        job, fetches = self._job(sparql, formats, dataset, None, base_iri)
         started = time.perf_counter()
-        with self._limits, _upstream(fetches):
-            result = await self._pool.run_async(job, self._query_timeout)
+        prepare = functools.partial(self._job, sparql, formats, dataset, None, base_iri, None)
+        with self._limits:
+            # Lexing a long text takes a while: in a thread, not in the event loop serving everyone.
+            short = len(sparql) <= sparql_text.CACHED_TEXT
+            job, fetches = prepare() if short else await asyncio.to_thread(prepare)
+            with _upstream(fetches):
+                result = await self._pool.run_async(job, self._query_timeout)
         return _outcome(result, time.perf_counter() - started, formats)
 
     def _job(
@@ -158,9 +164,11 @@ class EmbeddedStore(ChangeWriter):
         dataset: Dataset | None,
         max_rows: int | None,
         base_iri: str | None,
+        timeout: float | None,
     ) -> tuple[QueryJob, bool]:
-        """The worker's job for a query, and whether it calls a SERVICE (checked here first)."""
-        shape = sparql_text.check_outbound(sparql, self._allowlist)
+        """The worker's job for a query, and whether it calls a SERVICE (checked here first, within
+        the time limit)."""
+        shape = sparql_text.check_outbound(sparql, self._allowlist, timeout=timeout or self._query_timeout)
         if shape.form is not None:
             formats.for_form(shape.form)  # 406 before any work when the form is known
         dataset = dataset or Dataset()
@@ -187,7 +195,7 @@ class EmbeddedStore(ChangeWriter):
     ) -> SelectResult:
         if bindings:
             sparql = bind(sparql, bindings)
-        shape = sparql_text.check_outbound(sparql, self._allowlist)
+        shape = sparql_text.check_outbound(sparql, self._allowlist, timeout=timeout or self._query_timeout)
         job = QueryJob(sparql, "json", None, max_rows=max_rows)
         result, elapsed = self._run(job, timeout, bool(shape.fetches))
         if result.form is not QueryForm.SELECT:

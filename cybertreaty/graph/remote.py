@@ -122,7 +122,7 @@ class RemoteStore(ChangeWriter):
         max_rows: int | None = None,
         base_iri: str | None = None,
     ) -> QueryOutcome:
-        shape = sparql_text.check_outbound(sparql, self._allowlist)
+        shape = sparql_text.check_outbound(sparql, self._allowlist, timeout=timeout or self._query_timeout)
         if shape.form is not None:
             formats.for_form(shape.form)
         limit = max_rows if max_rows is not None else self._max_rows

@@ -16,12 +16,15 @@ from __future__ import annotations
 
 import functools
 import re
+import time
+from collections import deque
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
+from itertools import accumulate, islice
 from typing import Any
 
-from cybertreaty.errors import BadRequest, QueryRefused
+from cybertreaty.errors import BadRequest, QueryRefused, QueryTimeout
 
 
 class QueryForm(StrEnum):
@@ -48,19 +51,25 @@ UPDATE_KEYWORDS = frozenset(
 )
 
 _PN_CHARS = r"\w\u00B7\u0300-\u036F\u203F-\u2040\u00C0-\uFFFF"
+# Strings are matched as runs ("unrolled": [^"\\]* then escapes), never one character per
+# alternation: that made a 1.5 MB literal cost 0.25 s. A run of brackets is one token (its depth is
+# counted in C, see _depths), and so is a run of punctuation that cannot start any other token;
+# tokens() splits both into single characters again for the callers that need each one.
 _TOKEN = re.compile(
     rf"""
     (?P<ws>\s+)
   | (?P<comment>\#[^\r\n]*)
   | (?P<iri><[^<>"{{}}|^`\\\x00-\x20]*>)
-  | (?P<string>'''(?:[^'\\]|\\.|'(?!''))*'''|\"\"\"(?:[^"\\]|\\.|"(?!""))*\"\"\"
-               |'(?:[^'\\\r\n]|\\.)*'|"(?:[^"\\\r\n]|\\.)*")
+  | (?P<string>'''[^'\\]*(?:(?:\\.|'(?!''))[^'\\]*)*'''|\"\"\"[^"\\]*(?:(?:\\.|"(?!""))[^"\\]*)*\"\"\"
+               |'[^'\\\r\n]*(?:\\.[^'\\\r\n]*)*'|"[^"\\\r\n]*(?:\\.[^"\\\r\n]*)*")
   | (?P<var>[?$][{_PN_CHARS}]+)
   | (?P<langtag>@[A-Za-z]+(?:-[A-Za-z0-9]+)*)
   | (?P<bnode>_:[{_PN_CHARS}.\-]*)
   | (?P<pname>(?:[{_PN_CHARS}][{_PN_CHARS}.\-]*)?:(?:[{_PN_CHARS}.\-:%]|\\[_~.\-!$&'()*+,;=/?\#@%])*)
   | (?P<number>[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?)
   | (?P<word>[{_PN_CHARS}]+)
+  | (?P<brackets>[{{}}()\[\]]+)
+  | (?P<others>(?:[,;*=!|&/^>%~`\\]+|\.(?!\d)|[+\-](?!\.?\d))+)
   | (?P<other>.)
     """,
     re.VERBOSE | re.DOTALL,
@@ -75,10 +84,15 @@ class Token:
 
 
 def tokens(sparql: str) -> Iterator[Token]:
-    """Significant tokens (no whitespace or comments). Never raises: unknown text is 'other'."""
+    """Significant tokens (no whitespace or comments), each bracket on its own as 'other'.
+    Never raises: unknown text is 'other'."""
     for match in _TOKEN.finditer(sparql):
         kind = match.lastgroup or "other"
-        if kind not in ("ws", "comment"):
+        if kind in ("brackets", "others"):
+            start = match.start()
+            for offset, char in enumerate(match.group()):
+                yield Token("other", char, start + offset)
+        elif kind not in ("ws", "comment"):
             yield Token(kind, match.group(), match.start())
 
 
@@ -98,40 +112,70 @@ class Shape:
 # Requests up to this length have their Shape remembered: an endpoint sees the same queries again
 # and again (examples, API queries, client polling), and lexing one costs 40-100 us of the request.
 CACHED_TEXT = 4096
+# Tokens lexed between looks at the clock (see analyse's deadline): about a millisecond's worth.
+CLOCK_EVERY = 2048
 
 
-def analyse(sparql: str) -> Shape:
-    """The query form, dataset clause and outbound fetches of ``sparql``."""
-    return _analyse_cached(sparql) if len(sparql) <= CACHED_TEXT else _analyse(sparql)
+class TooLongToCheck(Exception):
+    """Lexing the request passed its deadline (a text of millions of tiny tokens)."""
 
 
-def _analyse(sparql: str) -> Shape:
+def analyse(sparql: str, deadline: float | None = None) -> Shape:
+    """The query form, dataset clause and outbound fetches of ``sparql``.
+
+    Lexing costs up to a microsecond a token, outside any worker, so a body of millions of tiny
+    tokens could hold the server for seconds: past ``deadline`` (a time.monotonic() value) this
+    raises TooLongToCheck. The tokens are streamed, never all held in memory at once.
+    """
+    if len(sparql) <= CACHED_TEXT:
+        return _analyse_cached(sparql)
+    return _analyse(sparql, deadline)
+
+
+Lexeme = tuple[str, str]  # (kind, text) of a significant token
+
+
+def _lexemes(sparql: str, deadline: float | None) -> Iterator[Lexeme]:
+    for count, match in enumerate(_TOKEN.finditer(sparql)):
+        if deadline is not None and not count % CLOCK_EVERY and time.monotonic() > deadline:
+            raise TooLongToCheck(f"lexing stopped after {count} tokens")
+        kind = match.lastgroup or "other"
+        if kind != "ws" and kind != "comment":
+            yield kind, match.group()
+
+
+def _analyse(sparql: str, deadline: float | None = None) -> Shape:
     form: QueryForm | None = None
     is_update = has_dataset_clause = False
     fetches: list[tuple[str, str | None]] = []
     prefixes: dict[str, str] = {}
-    toks = list(tokens(sparql))
     in_prologue = True
     depth = deepest = 0
-    for i, tok in enumerate(toks):
-        if tok.kind == "other":
-            depth += _NESTING.get(tok.text, 0)
-            deepest = max(deepest, depth)
+    stream = _lexemes(sparql, deadline)
+    # The two tokens after the one at hand: PREFIX and SERVICE/LOAD look that far ahead.
+    window: deque[Lexeme] = deque(islice(stream, 3))
+    while window:
+        kind, text = window.popleft()
+        following = next(stream, None)
+        if following is not None:
+            window.append(following)
+        if kind == "brackets":
+            depth, deepest = _depths(text, depth, deepest, deadline)
             continue
-        if tok.kind != "word":
+        if kind != "word":
             continue
-        word = tok.text.upper()
-        if word == "PREFIX" and _is_prefix_decl(toks, i):
-            prefixes[toks[i + 1].text[:-1]] = toks[i + 2].text[1:-1]
+        word = text.upper()
+        if word == "PREFIX" and _is_prefix_decl(window):
+            prefixes[window[0][1][:-1]] = window[1][1][1:-1]
             continue
         if in_prologue and word != "BASE":
             in_prologue = False
             form = QueryForm.__members__.get(word)
             is_update = word in UPDATE_KEYWORDS
         if "SERVICE" in word:
-            fetches.append(("SERVICE", _target(toks, i + 1, prefixes)))
+            fetches.append(("SERVICE", _target(window, prefixes)))
         elif "LOAD" in word:
-            fetches.append(("LOAD", _target(toks, i + 1, prefixes)))
+            fetches.append(("LOAD", _target(window, prefixes)))
         elif "FROM" in word:
             has_dataset_clause = True
     return Shape(form, is_update, has_dataset_clause, tuple(fetches), deepest)
@@ -140,26 +184,36 @@ def _analyse(sparql: str) -> Shape:
 _analyse_cached = functools.lru_cache(maxsize=1024)(_analyse)
 
 
-def _is_prefix_decl(toks: Sequence[Token], i: int) -> bool:
-    return (
-        i + 2 < len(toks)
-        and toks[i + 1].kind == "pname"
-        and toks[i + 1].text.endswith(":")
-        and toks[i + 2].kind == "iri"
-    )
+# Brackets counted per call into C: a C call holds the GIL, so a 10 MB run counted at once would
+# stop the event loop (and every other request) for 0.4 s.
+BRACKETS_AT_ONCE = 65536
 
 
-def _target(toks: Sequence[Token], i: int, prefixes: dict[str, str]) -> str | None:
-    """The absolute IRI that the SERVICE/LOAD at ``toks[i-1]`` names, or None if unknown."""
-    if i < len(toks) and toks[i].kind == "word" and toks[i].text.upper() == "SILENT":
-        i += 1
-    if i >= len(toks):
+def _depths(brackets: str, depth: int, deepest: int, deadline: float | None) -> tuple[int, int]:
+    """The nesting depth after a run of brackets, and the deepest reached."""
+    for start in range(0, len(brackets), BRACKETS_AT_ONCE):
+        if deadline is not None and start and time.monotonic() > deadline:
+            raise TooLongToCheck(f"counting stopped after {start} brackets")
+        chunk = brackets[start : start + BRACKETS_AT_ONCE]
+        levels = list(accumulate(map(_NESTING.__getitem__, chunk), initial=depth))
+        depth, deepest = levels[-1], max(deepest, *levels)
+    return depth, deepest
+
+
+def _is_prefix_decl(ahead: Sequence[Lexeme]) -> bool:
+    return len(ahead) >= 2 and ahead[0][0] == "pname" and ahead[0][1].endswith(":") and ahead[1][0] == "iri"
+
+
+def _target(ahead: Sequence[Lexeme], prefixes: dict[str, str]) -> str | None:
+    """The absolute IRI that a SERVICE/LOAD followed by ``ahead`` names, or None if unknown."""
+    i = 1 if ahead and ahead[0][0] == "word" and ahead[0][1].upper() == "SILENT" else 0
+    if i >= len(ahead):
         return None
-    tok = toks[i]
-    if tok.kind == "iri":
-        iri = tok.text[1:-1]
-    elif tok.kind == "pname":
-        prefix, _, local = tok.text.partition(":")
+    kind, text = ahead[i]
+    if kind == "iri":
+        iri = text[1:-1]
+    elif kind == "pname":
+        prefix, _, local = text.partition(":")
         if prefix not in prefixes:
             return None
         iri = prefixes[prefix] + re.sub(r"\\(.)", r"\1", local)
@@ -169,13 +223,23 @@ def _target(toks: Sequence[Token], i: int, prefixes: dict[str, str]) -> str | No
     return iri if re.match(r"[A-Za-z][A-Za-z0-9+.\-]*:", iri) else None
 
 
-def check_outbound(sparql: str, allowlist: Sequence[str], *, update: bool = False) -> Shape:
+def check_outbound(
+    sparql: str, allowlist: Sequence[str], *, update: bool = False, timeout: float | None = None
+) -> Shape:
     """Refuse (QueryRefused) any SERVICE or LOAD whose IRI is not in ``allowlist``.
 
     Every query and update passes here before an engine sees it, so the structural limit that
-    keeps the engine alive is checked here too: deeper nesting than MAX_NESTING is a 400.
+    keeps the engine alive is checked here too: deeper nesting than MAX_NESTING is a 400. Lexing
+    a long text takes at most ``timeout`` seconds (then QueryTimeout), like running it.
     """
-    shape = analyse(sparql)
+    try:
+        shape = analyse(sparql, None if timeout is None else time.monotonic() + timeout)
+    except TooLongToCheck:
+        raise QueryTimeout(
+            f"The request text was still being checked when the time limit of {timeout:g} s passed, "
+            "so it was not run: it is unusually long. Shorten it, or send bulk data to the Graph "
+            "Store Protocol at /store."
+        ) from None
     if shape.depth > MAX_NESTING:
         raise BadRequest(
             f"The request nests brackets {shape.depth} levels deep; at most {MAX_NESTING} are allowed."

@@ -51,7 +51,7 @@ def parse_request(
     if method != "POST":
         raise BadRequest(f"Method {method} is not part of the SPARQL protocol.")
     if media_type == FORM:
-        params = list(query_params) + parse_qsl(_decode(body, charset), keep_blank_values=True)
+        params = list(query_params) + _form_fields(_decode(body, charset))
         has_query, has_update = bool(_values(params, "query")), bool(_values(params, "update"))
         if has_query == has_update:
             raise BadRequest("A form POST must carry exactly one 'query' or one 'update' parameter.")
@@ -64,6 +64,18 @@ def parse_request(
     raise UnsupportedMediaType(
         f"POST needs Content-Type {FORM}, {SPARQL_QUERY} or {SPARQL_UPDATE}, not {media_type or 'none'}."
     )
+
+
+# A form needs a few fields (query, and any graph IRIs); a body of millions of them would take
+# seconds to split.
+MAX_FORM_FIELDS = 1000
+
+
+def _form_fields(form: str) -> list[tuple[str, str]]:
+    try:
+        return parse_qsl(form, keep_blank_values=True, max_num_fields=MAX_FORM_FIELDS)
+    except ValueError:
+        raise BadRequest(f"The form has more than {MAX_FORM_FIELDS} fields.") from None
 
 
 def _operation(kind: Kind, params: Params, text: str | None = None) -> Operation:

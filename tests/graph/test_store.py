@@ -28,7 +28,7 @@ from cybertreaty.errors import (
     UnknownResource,
     UpdateRejected,
 )
-from cybertreaty.graph import results, sparql_text
+from cybertreaty.graph import results
 from cybertreaty.graph.embedded import EmbeddedStore
 from cybertreaty.graph.formats import FORMATS, Family, by_key, formats_for
 from cybertreaty.graph.load import load, read_graphs
@@ -324,51 +324,6 @@ def test_generations_prune_and_follow_a_new_build(tmp_path: Path) -> None:
     ]
     os.utime(tmp_path / "base" / "CURRENT", ns=(1, 1))  # as if `cybertreaty build` wrote a new store
     assert generations.current() == tmp_path / "base"
-
-
-@pytest.mark.parametrize(
-    ("query", "form", "dataset", "fetches"),
-    [
-        (
-            "PREFIX s: <http://e/> BASE <http://b/> select * from <g> { SERVICE s:x {} }",
-            QueryForm.SELECT,
-            True,
-            [("SERVICE", "http://e/x")],
-        ),
-        ('SELECT * { ?s ?p "SERVICE <http://x/> {}" } # SERVICE <http://y/>', QueryForm.SELECT, False, []),
-        ("SELECT * { ?s <http://x/SERVICE> ?o ; ex:SERVICE ?o ; ?service ?o }", QueryForm.SELECT, False, []),
-        ("ASK { ?s ?p trueSERVICE <http://evil/> {} }", QueryForm.ASK, False, [("SERVICE", "http://evil/")]),
-        ("SELECT * { SERVICE SILENT ?e {} }", QueryForm.SELECT, False, [("SERVICE", None)]),
-        ("SELECT * { SERVICE <relative> {} }", QueryForm.SELECT, False, [("SERVICE", None)]),
-        ("SELECT * { SERVICE nope:x {} }", QueryForm.SELECT, False, [("SERVICE", None)]),
-        ("SELECT * { ?s ?p '''multi\nline SERVICE <http://x/> {}''' }", QueryForm.SELECT, False, []),
-        ("CONSTRUCT WHERE { ?s ?p ?o }", QueryForm.CONSTRUCT, False, []),
-        ("describe <x:a>", QueryForm.DESCRIBE, False, []),
-        ("LOAD <http://x/data.ttl> INTO GRAPH <http://g/>", None, False, [("LOAD", "http://x/data.ttl")]),
-    ],
-)
-def test_lexer_view_of_queries(
-    query: str, form: QueryForm | None, dataset: bool, fetches: list[tuple[str, str | None]]
-) -> None:
-    shape = sparql_text.analyse(query)
-    assert (shape.form, shape.has_dataset_clause, list(shape.fetches)) == (form, dataset, fetches)
-
-
-def test_check_outbound_allowlist() -> None:
-    allowed = "https://query.wikidata.org/sparql"
-    sparql_text.check_outbound(f"SELECT * {{ SERVICE <{allowed}> {{ ?s ?p ?o }} }}", [allowed])
-    with pytest.raises(QueryRefused, match="wikidata"):
-        sparql_text.check_outbound("SELECT * { SERVICE <https://evil.example/sparql> {} }", [allowed])
-    with pytest.raises(QueryRefused, match="LOAD"):
-        sparql_text.check_outbound("LOAD <https://evil.example/x.ttl>", [allowed], update=True)
-
-
-def test_where_group_and_joined_updates() -> None:
-    query = "PREFIX a: <x:> SELECT (COUNT(*) AS ?n) FROM <g> { ?s a ?o } GROUP BY ?s"
-    assert query[: sparql_text.where_group_start(query)].endswith("FROM <g> {")
-    assert sparql_text.where_group_start("DESCRIBE <x:a>") is None
-    assert sparql_text.join_updates("CLEAR ALL # note", "CLEAR ALL") == "CLEAR ALL # note\n;\nCLEAR ALL"
-    assert sparql_text.join_updates("CLEAR ALL ;", "CLEAR ALL") == "CLEAR ALL ;\nCLEAR ALL"
 
 
 def test_serializers_read_back_by_pyoxigraph(quads: list[ox.Quad]) -> None:

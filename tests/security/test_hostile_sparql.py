@@ -108,6 +108,7 @@ def test_the_corpus_is_complete() -> None:
     for needed in (
         "deep-braces",
         "huge-literal",
+        "huge-literal-filter",
         "huge-values",
         "path-explosion",
         "cartesian-count",

@@ -179,3 +179,14 @@ def test_nothing_acceptable_lists_everything() -> None:
 def test_negotiation_prefers_our_order_on_ties() -> None:
     assert sparql_protocol.negotiate("application/sparql-results+xml, text/csv", Family.TABULAR).key == "xml"  # type: ignore[union-attr]
     assert sparql_protocol.negotiate("text/csv, application/sparql-results+xml", Family.TABULAR).key == "xml"  # type: ignore[union-attr]
+
+
+@pytest.mark.parametrize(("extra", "accepted"), [(sparql_protocol.MAX_FORM_FIELDS - 1, True), (10**6, False)])
+def test_forms_have_a_bounded_number_of_fields(extra: int, accepted: bool) -> None:
+    """Splitting a body of a million fields would take seconds: more than MAX_FORM_FIELDS is a 400."""
+    body = ("a=b&" * extra + "query=ASK%20%7B%7D").encode()
+    if accepted:
+        assert parse_request("POST", sparql_protocol.FORM, [], body).text == "ASK {}"  # type: ignore[union-attr]
+    else:
+        with pytest.raises(BadRequest, match="more than 1000 fields"):
+            parse_request("POST", sparql_protocol.FORM, [], body)
