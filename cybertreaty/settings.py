@@ -97,6 +97,14 @@ class Settings:
             "flagged with the header X-SPARQL-Truncated: true."
         ),
     )
+    max_result_bytes: int = field(
+        default=50_000_000,
+        metadata=_help(
+            "Largest query result body: a SELECT result is cut at the last row that fits, a CONSTRUCT "
+            "or DESCRIBE result at the last triple whose terms fit, and flagged like a cut at "
+            "max_result_rows (a single value can be huge: a row cap alone does not bound the size)."
+        ),
+    )
     max_body_bytes: int = field(
         default=10_000_000, metadata=_help("Largest request body accepted (413 beyond).")
     )
@@ -256,7 +264,14 @@ def _validate(s: Settings) -> None:
     for name in ("query_timeout", "update_timeout"):
         if getattr(s, name) <= 0:
             raise SettingsError(name, "must be greater than 0")
-    for name in ("max_result_rows", "max_body_bytes", "max_concurrent_queries", "workers"):
+    at_least_one = (
+        "max_result_rows",
+        "max_result_bytes",
+        "max_body_bytes",
+        "max_concurrent_queries",
+        "workers",
+    )
+    for name in at_least_one:
         if getattr(s, name) < 1:
             raise SettingsError(name, "must be at least 1")
     if s.max_query_memory < 0:

@@ -55,6 +55,7 @@ class EmbeddedStore(ChangeWriter):
         query_timeout: float = 10.0,
         update_timeout: float = 120.0,
         max_rows: int | None = 10_000,
+        max_bytes: int | None = None,
         max_concurrent: int = 16,
         allowlist: Iterable[str] = (),
         update_dir: Path | None = None,
@@ -71,6 +72,7 @@ class EmbeddedStore(ChangeWriter):
         self._query_timeout = query_timeout
         self._update_timeout = update_timeout
         self._max_rows = max_rows
+        self._max_bytes = max_bytes
         self._limits = Limits(max_concurrent)
         self._allowlist = tuple(allowlist)
         self._validator = validator
@@ -85,6 +87,7 @@ class EmbeddedStore(ChangeWriter):
             query_timeout=settings.query_timeout,
             update_timeout=settings.update_timeout,
             max_rows=settings.max_result_rows,
+            max_bytes=settings.max_result_bytes,
             max_concurrent=settings.max_concurrent_queries,
             allowlist=settings.service_allowlist,
             update_dir=settings.update_dir,
@@ -182,6 +185,7 @@ class EmbeddedStore(ChangeWriter):
             prefixes=PREFIXES,
             form_hint=shape.form,
             base_iri=base_iri,
+            max_bytes=self._max_bytes,
         )
         return job, bool(shape.fetches)
 
@@ -196,7 +200,7 @@ class EmbeddedStore(ChangeWriter):
         if bindings:
             sparql = bind(sparql, bindings)
         shape = sparql_text.check_outbound(sparql, self._allowlist, timeout=timeout or self._query_timeout)
-        job = QueryJob(sparql, "json", None, max_rows=max_rows)
+        job = QueryJob(sparql, "json", None, max_rows=max_rows, max_bytes=self._max_bytes)
         result, elapsed = self._run(job, timeout, bool(shape.fetches))
         if result.form is not QueryForm.SELECT:
             raise ValueError(f"select() needs a SELECT query, got {result.form.value}")

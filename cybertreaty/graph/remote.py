@@ -15,7 +15,6 @@ import threading
 import time
 from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
-from itertools import islice
 from typing import Any
 
 import httpx
@@ -74,6 +73,7 @@ class RemoteStore(ChangeWriter):
         query_timeout: float = 10.0,
         update_timeout: float = 120.0,
         max_rows: int | None = 10_000,
+        max_bytes: int | None = None,
         max_concurrent: int = 16,
         allowlist: Iterable[str] = (),
         validator: str = DEFAULT_VALIDATOR,
@@ -84,6 +84,7 @@ class RemoteStore(ChangeWriter):
         self._query_timeout = query_timeout
         self._update_timeout = update_timeout
         self._max_rows = max_rows
+        self._max_bytes = max_bytes
         self._limits = Limits(max_concurrent)
         self._allowlist = tuple(allowlist)
         self._validator = validator
@@ -99,6 +100,7 @@ class RemoteStore(ChangeWriter):
             query_timeout=settings.query_timeout,
             update_timeout=settings.update_timeout,
             max_rows=settings.max_result_rows,
+            max_bytes=settings.max_result_bytes,
             max_concurrent=settings.max_concurrent_queries,
             allowlist=settings.service_allowlist,
             validator=validator,
@@ -130,7 +132,8 @@ class RemoteStore(ChangeWriter):
         text = with_base(sparql, base_iri)
         try:
             with self._limits, self._request(text, dataset, timeout) as answer:
-                form, body, truncated, count = _serialize(answer, formats, shape.form, limit)
+                cut = results.Cut(limit, self._max_bytes)
+                form, body, truncated, count = _serialize(answer, formats, shape.form, cut)
                 del answer
         except QuerySyntaxError as error:
             raise _unshift(error, len(text) - len(sparql)) from None
@@ -302,9 +305,9 @@ def _parse_answer(response: httpx.Response, deadline: float) -> Any:
 
 
 def _serialize(
-    answer: Any, formats: Formats, hint: QueryForm | None, limit: int | None
+    answer: Any, formats: Formats, hint: QueryForm | None, cut: results.Cut
 ) -> tuple[QueryForm, bytes, bool, int | None]:
-    """Cut ``answer`` at ``limit`` and write it in the chosen format."""
+    """Cut ``answer`` at the limits and write it in the chosen format."""
     if isinstance(answer, ox.QueryBoolean):
         return (
             QueryForm.ASK,
@@ -312,17 +315,10 @@ def _serialize(
             False,
             None,
         )
-    cap = None if limit is None else limit + 1
     if isinstance(answer, ox.QuerySolutions):
         fmt = formats.for_form(QueryForm.SELECT)
-        variables = [v.value for v in answer.variables]
-        rows = [tuple(s) for s in islice(answer, cap)]
-        truncated = limit is not None and len(rows) > limit
-        rows = rows[:limit] if truncated else rows
-        return QueryForm.SELECT, results.serialize_rows(fmt, variables, rows, truncated), truncated, len(rows)
+        written = results.write_solutions(fmt, [v.value for v in answer.variables], answer, cut)
+        return QueryForm.SELECT, written.body, written.truncated, written.count
     form = QueryForm.DESCRIBE if hint is QueryForm.DESCRIBE else QueryForm.CONSTRUCT
-    fmt = formats.for_form(form)
-    triples = list(islice(answer, cap))
-    truncated = limit is not None and len(triples) > limit
-    triples = triples[:limit] if truncated else triples
-    return form, results.serialize_triples(fmt, triples, dict(PREFIXES)), truncated, len(triples)
+    written = results.write_triples(formats.for_form(form), answer, dict(PREFIXES), cut)
+    return form, written.body, written.truncated, written.count

@@ -1,19 +1,19 @@
-"""Serializers for query results we cut at the row limit.
+"""Serializers for query results we cut at the row and size limits.
 
-pyoxigraph serializes a whole result natively but cannot stop after N rows, so SELECT rows are
-read up to the limit and written here (SPARQL 1.1 JSON, XML, CSV and TSV); graphs and booleans use
-pyoxigraph's own writers. When a result was cut, JSON gets a top-level ``"truncated": true``
-member placed *before* ``"results"`` (pyoxigraph's JSON reader, used by Oxigraph for federated
-queries, rejects members after the bindings; other readers ignore unknown members). The HTTP
-layer adds the header ``X-SPARQL-Truncated: true`` in every format.
+pyoxigraph serializes a whole result natively but cannot stop after N rows or bytes, so SELECT rows
+are read lazily up to the limits and written here (SPARQL 1.1 JSON, XML, CSV and TSV); graphs are
+cut here and written by pyoxigraph, as are booleans. When a result was cut, JSON gets a top-level
+``"truncated": true`` member placed *before* ``"results"`` (pyoxigraph's JSON reader, used by
+Oxigraph for federated queries, rejects members after the bindings; other readers ignore unknown
+members). The HTTP layer adds the header ``X-SPARQL-Truncated: true`` in every format.
 """
 
 from __future__ import annotations
 
 import csv
-import io
 import json
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
 from json.encoder import encode_basestring
 from typing import Any
 from xml.sax.saxutils import escape, quoteattr
@@ -25,6 +25,7 @@ from cybertreaty.graph.formats import ResultFormat
 Term = ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple
 Row = Sequence[Term | None]
 
+SPARQL_RESULTS = "http://www.w3.org/2005/sparql-results#"
 XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
 RDF_LANG_STRING = "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"
 RDF_DIR_LANG_STRING = "http://www.w3.org/1999/02/22-rdf-syntax-ns#dirLangString"
@@ -43,21 +44,81 @@ RDF_FORMATS: dict[str, ox.RdfFormat] = {
 }
 
 
-def serialize_rows(
-    fmt: ResultFormat, variables: Sequence[str], rows: Iterable[Row], truncated: bool
-) -> bytes:
-    writer = {"json": _json, "xml": _xml, "csv": _csv, "tsv": _tsv}[fmt.key]
-    return writer(variables, rows, truncated)
+@dataclass(frozen=True)
+class Cut:
+    """How much of a result may be sent: the rest is cut off and the result flagged."""
+
+    rows: int | None = None  # rows (SELECT) or triples (CONSTRUCT/DESCRIBE); None: no limit
+    bytes: int | None = None  # size of the body; None: no limit (see write_triples for graphs)
 
 
-def serialize_triples(fmt: ResultFormat, triples: Sequence[ox.Triple], prefixes: dict[str, str]) -> bytes:
+@dataclass(frozen=True)
+class Written:
+    body: bytes
+    count: int  # rows or triples written
+    truncated: bool
+
+
+def write_solutions(
+    fmt: ResultFormat, variables: Sequence[str], solutions: Iterable[Row], cut: Cut
+) -> Written:
+    """``solutions`` in ``fmt``, read lazily and cut after ``cut.rows`` rows or at the last row
+    that keeps the body within ``cut.bytes`` (a single row longer than that leaves none)."""
+    layout = _LAYOUTS[fmt.key](variables)
+    joiner = len(layout.joiner)
+    size = len(layout.head(False)) + len(layout.tail) - joiner
+    lines: list[bytes] = []
+    truncated = False
+    for row in solutions:
+        if cut.rows is not None and len(lines) >= cut.rows:
+            truncated = True
+            break
+        text = layout.line(row).encode()
+        if cut.bytes is not None and size + joiner + len(text) > cut.bytes:
+            truncated = True
+            break
+        lines.append(text)
+        size += joiner + len(text)
+    if truncated and cut.bytes is not None:  # a cut result says so in its head: make room for that
+        flagged = size + len(layout.head(True)) - len(layout.head(False))
+        while lines and flagged > cut.bytes:
+            flagged -= joiner + len(lines.pop())
+    return Written(layout.head(truncated) + layout.joiner.join(lines) + layout.tail, len(lines), truncated)
+
+
+def write_triples(
+    fmt: ResultFormat, triples: Iterable[ox.Triple], prefixes: dict[str, str], cut: Cut
+) -> Written:
+    """``triples`` in ``fmt`` by pyoxigraph's writer, cut after ``cut.rows`` triples or at the last
+    triple whose terms' text (IRIs, values, datatypes; what dominates any syntax) keeps the result
+    within ``cut.bytes``. Cutting first keeps a huge graph from ever being written out whole."""
+    kept: list[ox.Triple] = []
+    size = 0
+    truncated = False
+    for triple in triples:
+        if cut.rows is not None and len(kept) >= cut.rows:
+            truncated = True
+            break
+        size += _text_size(triple)
+        if cut.bytes is not None and size > cut.bytes:
+            truncated = True
+            break
+        kept.append(triple)
     rdf_format = RDF_FORMATS[fmt.key]
-    data: Sequence[Any] = triples
+    data: Sequence[Any] = kept
     if rdf_format.supports_datasets:
         # N-Quads and TriG write quads: a query result is a graph, so it goes in the default graph.
-        data = [ox.Quad(t.subject, t.predicate, t.object, ox.DefaultGraph()) for t in triples]
+        data = [ox.Quad(t.subject, t.predicate, t.object, ox.DefaultGraph()) for t in kept]
     out = ox.serialize(data, format=rdf_format, prefixes=prefixes if _prefixable(rdf_format) else None)
-    return out or b""
+    return Written(out or b"", len(kept), truncated)
+
+
+def _text_size(term: Term) -> int:
+    if isinstance(term, ox.Triple):
+        return _text_size(term.subject) + _text_size(term.predicate) + _text_size(term.object) + 4
+    if isinstance(term, ox.Literal):
+        return len(term.value.encode()) + len(term.language or term.datatype.value) + 4
+    return len(term.value.encode()) + 2
 
 
 def _prefixable(rdf_format: ox.RdfFormat) -> bool:
@@ -69,7 +130,7 @@ def serialize_boolean(fmt: ResultFormat, value: bool) -> bytes:
         return json.dumps({"head": {}, "boolean": value}).encode()
     if fmt.key == "xml":
         return (
-            '<?xml version="1.0"?>\n<sparql xmlns="http://www.w3.org/2005/sparql-results#">'
+            f'<?xml version="1.0"?>\n<sparql xmlns="{SPARQL_RESULTS}">'
             f"<head></head><boolean>{'true' if value else 'false'}</boolean></sparql>\n"
         ).encode()
     # CSV and TSV have no boolean form in the spec; like Oxigraph we write the bare value.
@@ -106,11 +167,22 @@ def term_json(term: Term) -> str:
     )
 
 
-def _json(variables: Sequence[str], rows: Iterable[Row], truncated: bool) -> bytes:
+@dataclass(frozen=True)
+class Layout:
+    """A results format for given variables: body = head + joiner.join(rows' text) + tail."""
+
+    line: Callable[[Row], str]
+    head: Callable[[bool], bytes]  # given whether the result was cut
+    joiner: bytes
+    tail: bytes
+
+
+def _json(variables: Sequence[str]) -> Layout:
     names = [_json_string(name) + ":" for name in variables]
     written: dict[Term, str] = {}  # values repeat across rows (labels, classes): write each once
-    bindings = []
-    for row in rows:
+    head = '{"head":{"vars":[' + ",".join(_json_string(name) for name in variables) + "]}"
+
+    def line(row: Row) -> str:
         cells = []
         for name, value in zip(names, row, strict=True):
             if value is not None:
@@ -118,11 +190,12 @@ def _json(variables: Sequence[str], rows: Iterable[Row], truncated: bool) -> byt
                 if text is None:
                     text = written[value] = term_json(value)
                 cells.append(name + text)
-        bindings.append("{" + ",".join(cells) + "}")
-    head = '{"head":{"vars":[' + ",".join(_json_string(name) for name in variables) + "]}"
-    if truncated:
-        head += ',"truncated":true'
-    return (head + ',"results":{"bindings":[' + ",".join(bindings) + "]}}").encode()
+        return "{" + ",".join(cells) + "}"
+
+    def opening(truncated: bool) -> bytes:
+        return (head + (',"truncated":true' if truncated else "") + ',"results":{"bindings":[').encode()
+
+    return Layout(line, opening, b",", b"]}}")
 
 
 def _term_xml(term: Term) -> str:
@@ -143,18 +216,20 @@ def _term_xml(term: Term) -> str:
     )
 
 
-def _xml(variables: Sequence[str], rows: Iterable[Row], truncated: bool) -> bytes:
-    out = ['<?xml version="1.0"?>\n<sparql xmlns="http://www.w3.org/2005/sparql-results#"><head>']
-    out.extend(f"<variable name={quoteattr(v)}/>" for v in variables)
-    out.append("</head><results>")
-    for row in rows:
-        out.append("<result>")
-        for name, value in zip(variables, row, strict=True):
-            if value is not None:
-                out.append(f"<binding name={quoteattr(name)}>{_term_xml(value)}</binding>")
-        out.append("</result>")
-    out.append("</results></sparql>\n")
-    return "".join(out).encode()
+def _xml(variables: Sequence[str]) -> Layout:
+    head = "".join(f"<variable name={quoteattr(v)}/>" for v in variables)
+    opening = f'<?xml version="1.0"?>\n<sparql xmlns="{SPARQL_RESULTS}"><head>{head}</head><results>'.encode()
+    tags = [f"<binding name={quoteattr(name)}>" for name in variables]
+
+    def line(row: Row) -> str:
+        cells = [
+            tag + _term_xml(value) + "</binding>"
+            for tag, value in zip(tags, row, strict=True)
+            if value is not None
+        ]
+        return "<result>" + "".join(cells) + "</result>"
+
+    return Layout(line, lambda _truncated: opening, b"", b"</results></sparql>\n")
 
 
 def _term_csv(term: Term | None) -> str:
@@ -167,16 +242,37 @@ def _term_csv(term: Term | None) -> str:
     return str(term)
 
 
-def _csv(variables: Sequence[str], rows: Iterable[Row], truncated: bool) -> bytes:
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerow(variables)
-    writer.writerows([_term_csv(v) for v in row] for row in rows)
-    return buffer.getvalue().encode()
+class _Echo:
+    """A file for csv.writer whose write() returns the line: writerow() then returns it too."""
+
+    def write(self, line: str) -> str:
+        return line
 
 
-def _tsv(variables: Sequence[str], rows: Iterable[Row], truncated: bool) -> bytes:
+def _csv(variables: Sequence[str]) -> Layout:
+    writer = csv.writer(_Echo(), lineterminator="\r\n")
+    header: str = writer.writerow(variables)
+
+    def line(row: Row) -> str:
+        text: str = writer.writerow([_term_csv(v) for v in row])
+        return text
+
+    return Layout(line, lambda _truncated: header.encode(), b"", b"")
+
+
+def _tsv(variables: Sequence[str]) -> Layout:
     # Terms in TSV are written in Turtle/N-Triples syntax, which str() of a pyoxigraph term gives.
-    lines = ["\t".join(f"?{v}" for v in variables)]
-    lines.extend("\t".join("" if v is None else str(v) for v in row) for row in rows)
-    return ("\n".join(lines) + "\n").encode()
+    header = "\t".join(f"?{v}" for v in variables).encode()
+
+    def line(row: Row) -> str:
+        return "\n" + "\t".join("" if v is None else str(v) for v in row)
+
+    return Layout(line, lambda _truncated: header, b"", b"\n")
+
+
+_LAYOUTS: dict[str, Callable[[Sequence[str]], Layout]] = {
+    "json": _json,
+    "xml": _xml,
+    "csv": _csv,
+    "tsv": _tsv,
+}

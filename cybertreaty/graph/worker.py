@@ -19,7 +19,6 @@ import threading
 import time
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from itertools import islice
 from multiprocessing.connection import Connection
 from pathlib import Path
 from typing import Any, NoReturn
@@ -53,6 +52,7 @@ class QueryJob:
     named_graphs: tuple[str, ...] | None = None
     max_rows: int | None = None
     prefixes: Mapping[str, str] = field(default_factory=dict)
+    max_bytes: int | None = None
     form_hint: QueryForm | None = None
     base_iri: str | None = None
 
@@ -67,28 +67,25 @@ class JobResult:
 
 
 def execute(store: ox.Store, job: QueryJob) -> JobResult:
-    """Run ``job`` on ``store`` and serialize its result (cut after ``job.max_rows``)."""
+    """Run ``job`` on ``store`` and serialize its result (cut at ``job.max_rows``/``max_bytes``)."""
     answer = store.query(job.sparql, **_query_options(job))
     if isinstance(answer, ox.QueryBoolean):
         fmt = _format(job.tabular)
         body = results.serialize_boolean(fmt, bool(answer)) if fmt else b""
         return JobResult(body, fmt.media_type if fmt else None, QueryForm.ASK, False, None)
-    limit = job.max_rows
+    cut = results.Cut(job.max_rows, job.max_bytes)
     if isinstance(answer, ox.QuerySolutions):
         fmt = _format(job.tabular)
-        variables = [v.value for v in answer.variables]
-        rows = [tuple(s) for s in islice(answer, None if limit is None else limit + 1)]
-        truncated = limit is not None and len(rows) > limit
-        rows = rows[:limit] if truncated else rows
-        body = results.serialize_rows(fmt, variables, rows, truncated) if fmt else b""
-        return JobResult(body, fmt.media_type if fmt else None, QueryForm.SELECT, truncated, len(rows))
+        if fmt is None:  # the parent answers 406
+            return JobResult(b"", None, QueryForm.SELECT, False, None)
+        written = results.write_solutions(fmt, [v.value for v in answer.variables], answer, cut)
+        return JobResult(written.body, fmt.media_type, QueryForm.SELECT, written.truncated, written.count)
     form = QueryForm.DESCRIBE if job.form_hint is QueryForm.DESCRIBE else QueryForm.CONSTRUCT
     fmt = _format(job.graph)
-    triples = list(islice(answer, None if limit is None else limit + 1))
-    truncated = limit is not None and len(triples) > limit
-    triples = triples[:limit] if truncated else triples
-    body = results.serialize_triples(fmt, triples, dict(job.prefixes)) if fmt else b""
-    return JobResult(body, fmt.media_type if fmt else None, form, truncated, len(triples))
+    if fmt is None:
+        return JobResult(b"", None, form, False, None)
+    written = results.write_triples(fmt, answer, dict(job.prefixes), cut)
+    return JobResult(written.body, fmt.media_type, form, written.truncated, written.count)
 
 
 def _format(key: str | None) -> ResultFormat | None:

@@ -268,7 +268,11 @@ def test_memory_cap_stops_a_query_long_before_its_time_limit(quads: list[ox.Quad
 
 
 def workers_pids(store: EmbeddedStore) -> set[int]:
-    """Process ids of the pool's idle workers (all of them, between queries)."""
+    """Process ids of the pool's idle workers: all of them, between queries, once the replacement
+    of any worker killed before has joined (it is forked in the background)."""
+    deadline = time.monotonic() + 10
+    while len(store._pool._idle.queue) < store._pool._size and time.monotonic() < deadline:
+        time.sleep(0.02)
     return {worker.pid for worker in list(store._pool._idle.queue)}
 
 
@@ -334,11 +338,13 @@ def test_serializers_read_back_by_pyoxigraph(quads: list[ox.Quad]) -> None:
     for fmt in formats_for(Family.TABULAR):
         if fmt.key == "csv":
             continue  # CSV drops datatypes and languages by design
-        body = results.serialize_rows(fmt, ["s", "p", "o", "missing"], expected, truncated=True)
+        cut = results.Cut(rows=len(expected) - 1)  # a cut result, flagged, still reads back
+        written = results.write_solutions(fmt, ["s", "p", "o", "missing"], expected, cut)
+        assert (written.count, written.truncated) == (len(expected) - 1, True)
         parsed = ox.parse_query_results(
-            io.BytesIO(body), format=ox.QueryResultsFormat.from_media_type(fmt.media_type)
+            io.BytesIO(written.body), format=ox.QueryResultsFormat.from_media_type(fmt.media_type)
         )
-        assert [tuple(s) for s in parsed] == expected  # type: ignore[union-attr]
+        assert [tuple(s) for s in parsed] == expected[:-1]  # type: ignore[union-attr]
 
 
 def test_format_table_matches_pyoxigraph() -> None:

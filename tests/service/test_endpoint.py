@@ -10,12 +10,14 @@ import gzip
 import io
 import json
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
 import httpx
 import pytest
 
-from tests.service.conftest import Endpoint
+from cybertreaty.graph.store import Store
+from tests.service.conftest import BACKENDS, SETTINGS, Endpoint
+from tests.service.servers import AppServer
 from tests.service.sparql_client import (
     ALPHA,
     BETA,
@@ -189,6 +191,49 @@ def test_result_cap_is_signalled(client: httpx.Client, endpoint: Endpoint, oracl
     assert len(list(csv_module.reader(io.StringIO(csv.text)))) == 31  # header + 30 rows
     graph = send(client, endpoint, "CONSTRUCT WHERE { ?s ?p ?o }", accept="application/n-triples")
     assert graph.headers["x-sparql-truncated"] == "true" and len(graph.text.splitlines()) == 30
+
+
+MAX_RESULT_BYTES = 100_000
+# Ten rows of one 16,384-character value each (doubled 14 times): within the row cap of 30, over
+# the size cap.
+BIG_VALUES = (
+    'SELECT ?n ?v WHERE { VALUES ?n { 1 2 3 4 5 6 7 8 9 10 } BIND(CONCAT(STR(?n), "x") AS ?v0) '
+    + " ".join(f"BIND(CONCAT(?v{i}, ?v{i}) AS ?v{i + 1})" for i in range(13))
+    + " BIND(?v13 AS ?v) }"
+)
+
+
+@pytest.fixture(scope="module", params=BACKENDS)
+def small_results(
+    request: pytest.FixtureRequest, make_store: Callable[..., Store], serve: Callable[..., AppServer]
+) -> Endpoint:
+    store = make_store(request.param, max_bytes=MAX_RESULT_BYTES)
+    return Endpoint(request.param, serve(SETTINGS, store), store)
+
+
+@pytest.mark.parametrize(
+    "accept", ["application/sparql-results+json", "text/csv", "text/tab-separated-values"]
+)
+def test_size_cap_is_signalled(client: httpx.Client, small_results: Endpoint, accept: str) -> None:
+    """A few huge values pass a row cap: the size cap cuts them, and says so."""
+    response = send(client, small_results, BIG_VALUES, accept=accept)
+    assert response.status_code == 200, response.text[:300]
+    assert response.headers["x-sparql-truncated"] == "true"
+    kept = int(response.headers["x-sparql-rows"])
+    assert kept == MAX_RESULT_BYTES // 16_400  # six rows fit, not seven
+    assert len(response.content) <= MAX_RESULT_BYTES
+    if accept.endswith("json"):
+        body = json.loads(response.content)
+        assert body["truncated"] is True and len(body["results"]["bindings"]) == kept
+
+
+def test_size_cap_cuts_graphs(client: httpx.Client, small_results: Endpoint) -> None:
+    construct = BIG_VALUES.replace("SELECT ?n ?v WHERE", "CONSTRUCT { ?s <http://e/p> ?v } WHERE", 1)
+    construct = construct.replace("AS ?v) }", "AS ?v) BIND(IRI(CONCAT('http://e/', STR(?n))) AS ?s) }")
+    response = send(client, small_results, construct, accept="application/n-triples")
+    assert response.status_code == 200, response.text[:300]
+    assert response.headers["x-sparql-truncated"] == "true"
+    assert len(response.text.splitlines()) == int(response.headers["x-sparql-rows"]) == 6
 
 
 def test_results_under_the_cap_are_not_flagged(client: httpx.Client, endpoint: Endpoint) -> None:
