@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import functools
+import hashlib
 import shutil
 import tempfile
 import threading
@@ -78,6 +79,7 @@ class EmbeddedStore(ChangeWriter):
         self._validator = validator
         self._write_lock = threading.Lock()
         self._scratch: Path | None = None  # a temporary store we created and must remove
+        self._version = version_of(self._pool.path)
 
     @classmethod
     def from_settings(cls, settings: Settings, *, validator: str = DEFAULT_VALIDATOR) -> EmbeddedStore:
@@ -117,6 +119,10 @@ class EmbeddedStore(ChangeWriter):
     @property
     def allowlist(self) -> tuple[str, ...]:
         return self._allowlist
+
+    @property
+    def data_version(self) -> str:
+        return self._version
 
     @property
     def base_path(self) -> Path:
@@ -230,6 +236,7 @@ class EmbeddedStore(ChangeWriter):
                 shutil.rmtree(target, ignore_errors=True)
                 raise
             self._pool.reload(target)
+            self._version = version_of(target)
             self._generations.publish(target)
         return WriteOutcome(time.perf_counter() - started, result.triples_before, result.triples_after)
 
@@ -244,6 +251,16 @@ class EmbeddedStore(ChangeWriter):
         self._pool.close()
         if self._scratch is not None:
             shutil.rmtree(self._scratch, ignore_errors=True)
+
+
+def version_of(path: Path) -> str:
+    """The served store's identity, read when its workers load it: its folder, and which RocksDB
+    manifest its CURRENT file names and when that was written (a new build rewrites it; every
+    update is a new folder)."""
+    current = path / "CURRENT"
+    stat = current.stat()
+    seed = f"{path.resolve()}|{current.read_text(encoding='ascii').strip()}|{stat.st_mtime_ns}|{stat.st_ino}"
+    return hashlib.sha256(seed.encode()).hexdigest()[:24]
 
 
 def _outcome(result: JobResult, elapsed: float, formats: Formats) -> QueryOutcome:

@@ -114,6 +114,10 @@ class RemoteStore(ChangeWriter):
     def allowlist(self) -> tuple[str, ...]:
         return self._allowlist
 
+    @property
+    def data_version(self) -> None:
+        return None  # the engine's data may change without us knowing: nothing can be validated
+
     def query(
         self,
         sparql: str,

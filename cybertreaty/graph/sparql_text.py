@@ -46,6 +46,10 @@ MAX_NESTING = 256
 MAX_PARSER_CHECK = 8192
 _NESTING = {"{": 1, "(": 1, "[": 1, "}": -1, ")": -1, "]": -1}
 
+# Functions whose value is new at each evaluation. BNODE() is one too, but a fresh blank node is
+# the same answer up to its label, as CONSTRUCT's blank nodes are.
+VOLATILE_FUNCTIONS = frozenset({"NOW", "RAND", "UUID", "STRUUID"})
+
 UPDATE_KEYWORDS = frozenset(
     {"INSERT", "DELETE", "LOAD", "CLEAR", "CREATE", "DROP", "COPY", "MOVE", "ADD", "WITH"}
 )
@@ -107,6 +111,9 @@ class Shape:
     fetches: tuple[tuple[str, str | None], ...] = ()
     # Deepest nesting of { ( [ brackets, counted together (see MAX_NESTING).
     depth: int = 0
+    # Calls a function whose value differs at each evaluation (NOW, RAND, UUID...): the same query
+    # over the same data may answer differently.
+    volatile: bool = False
 
 
 # Requests up to this length have their Shape remembered: an endpoint sees the same queries again
@@ -146,7 +153,7 @@ def _lexemes(sparql: str, deadline: float | None) -> Iterator[Lexeme]:
 
 def _analyse(sparql: str, deadline: float | None = None) -> Shape:
     form: QueryForm | None = None
-    is_update = has_dataset_clause = False
+    is_update = has_dataset_clause = volatile = False
     fetches: list[tuple[str, str | None]] = []
     prefixes: dict[str, str] = {}
     in_prologue = True
@@ -178,7 +185,8 @@ def _analyse(sparql: str, deadline: float | None = None) -> Shape:
             fetches.append(("LOAD", _target(window, prefixes)))
         elif "FROM" in word:
             has_dataset_clause = True
-    return Shape(form, is_update, has_dataset_clause, tuple(fetches), deepest)
+        volatile = volatile or word in VOLATILE_FUNCTIONS
+    return Shape(form, is_update, has_dataset_clause, tuple(fetches), deepest, volatile)
 
 
 _analyse_cached = functools.lru_cache(maxsize=1024)(_analyse)

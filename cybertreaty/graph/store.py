@@ -115,6 +115,13 @@ class Store(Protocol):
         """Endpoints a SERVICE clause may call."""
         ...
 
+    @property
+    def data_version(self) -> str | None:
+        """Names the data being served: the same for as long as every answer stays the same, new
+        after any change (an update, a new build). None when that cannot be known: an external
+        engine's data may change behind our back. HTTP validators (ETags) are built from it."""
+        ...
+
     def query(
         self,
         sparql: str,

@@ -23,7 +23,7 @@ from starlette.concurrency import run_in_threadpool
 from cybertreaty.errors import UnknownResource
 from cybertreaty.graph.build import VOID_FILE
 from cybertreaty.graph.vocab import VOID
-from cybertreaty.service import rdf_pages
+from cybertreaty.service import http_cache, rdf_pages
 from cybertreaty.service.sparql_routes import settings_of, store_of
 
 router = APIRouter(include_in_schema=False)
@@ -82,17 +82,12 @@ async def dump(request: Request, filename: str) -> Response:
         raise UnknownResource(f"The dump {filename!r} is listed but missing from the build.")
     tag = await run_in_threadpool(etag, path)
     headers = {"ETag": tag, "Cache-Control": "no-cache"}
-    if tag in _if_none_match(request):
+    if http_cache.not_modified(request, tag):
         return Response(status_code=304, headers=headers)
     media_type = MEDIA_TYPES.get(path.suffix, "application/octet-stream")
     return FileResponse(
         path, media_type=media_type, headers=headers, filename=filename, content_disposition_type="inline"
     )
-
-
-def _if_none_match(request: Request) -> set[str]:
-    header = request.headers.get("if-none-match", "")
-    return {part.strip().removeprefix("W/") for part in header.split(",") if part.strip()}
 
 
 @router.api_route("/void", methods=["GET", "HEAD"])

@@ -16,8 +16,10 @@ from starlette.concurrency import run_in_threadpool
 from starlette.routing import Route
 
 from cybertreaty.errors import Forbidden, NotAcceptable, Unauthorized
+from cybertreaty.graph import sparql_text
 from cybertreaty.graph.sparql_text import with_using
-from cybertreaty.graph.store import QueryOutcome, Store
+from cybertreaty.graph.store import Formats, QueryOutcome, Store
+from cybertreaty.service import http_cache
 from cybertreaty.service import service_description as sd
 from cybertreaty.service.editor import render_editor
 from cybertreaty.service.sparql_protocol import (
@@ -35,7 +37,7 @@ router = APIRouter()
 
 TRUNCATED_HEADER = "X-SPARQL-Truncated"
 # Headers a browser script may read on a cross-origin response (see app.py's CORS setup).
-EXPOSED_HEADERS = (TRUNCATED_HEADER, "X-SPARQL-Rows", "Server-Timing")
+EXPOSED_HEADERS = (TRUNCATED_HEADER, "X-SPARQL-Rows", "Server-Timing", "ETag")
 
 
 def endpoint_url(request: Request) -> str:
@@ -78,6 +80,10 @@ async def sparql(request: Request) -> Response:
 
 async def run_query(request: Request, operation: Operation) -> Response:
     formats = result_formats(request.headers.get("accept"), operation.formats)
+    tag = _entity_tag(request, operation, formats)
+    validators = {"ETag": tag, "Cache-Control": "no-cache"} if tag else {}
+    if tag and http_cache.not_modified(request, tag):  # the client holds this answer: no query
+        return Response(status_code=HTTPStatus.NOT_MODIFIED, headers={**validators, "Vary": "Accept"})
     work = asyncio.ensure_future(
         store_of(request).query_async(
             operation.text, formats=formats, dataset=operation.dataset, base_iri=endpoint_url(request)
@@ -85,7 +91,32 @@ async def run_query(request: Request, operation: Operation) -> Response:
     )
     if not await _answered_unless_client_leaves(request, work):
         return Response(status_code=CLIENT_CLOSED)  # nobody is listening; uvicorn drops it
-    return _result_response(request, work.result())
+    return _result_response(request, work.result(), validators)
+
+
+def _entity_tag(request: Request, operation: Operation, formats: Formats) -> str | None:
+    """The ETag of a GET or HEAD answer over data of a known version: the same query, dataset,
+    formats and limits over the same data give the same answer. Not for POST (not cached), long
+    queries (not lexed in the event loop), nor queries with NOW(), RAND()... or a SERVICE call."""
+    version = store_of(request).data_version
+    if version is None or request.method not in ("GET", "HEAD"):
+        return None
+    if len(operation.text) > sparql_text.CACHED_TEXT:
+        return None
+    shape = sparql_text.analyse(operation.text)  # remembered: the store's check gets it for free
+    if shape.volatile or shape.fetches:
+        return None
+    settings = settings_of(request)
+    return http_cache.entity_tag(
+        version,
+        operation.text,
+        "|".join(operation.dataset.default_graphs) if operation.dataset.given else "-",
+        "|".join(operation.dataset.named_graphs),
+        formats.tabular.key if formats.tabular else "-",
+        formats.graph.key if formats.graph else "-",
+        endpoint_url(request),  # the base IRI of the query's relative IRIs
+        f"{settings.max_result_rows}|{settings.max_result_bytes}",
+    )
 
 
 # A query still running after this many seconds is watched for its client going away: then it is
@@ -121,8 +152,9 @@ async def _disconnected(request: Request) -> None:
         pass
 
 
-def _result_response(request: Request, outcome: QueryOutcome) -> Response:
+def _result_response(request: Request, outcome: QueryOutcome, validators: dict[str, str]) -> Response:
     headers = {
+        **validators,
         "Vary": "Accept",
         "Server-Timing": f"query;dur={outcome.elapsed * 1000:.1f}",
     }
