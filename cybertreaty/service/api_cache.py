@@ -2,9 +2,10 @@
 
 The API asks a small set of fixed questions (named queries with typed parameters), and the
 embedded store changes only when this server accepts a write, which moves it to a new store
-generation with its own directory. An answer is kept under the directory it was read from, so a
-write makes every older answer unreachable at once; nothing can be served stale. With an external
-engine the data may change behind our back, so nothing is cached there.
+generation with a new data version (Store.data_version). An answer is kept under the version it was
+read from, so a write makes every older answer unreachable at once; nothing can be served stale.
+With an external engine the data may change behind our back (it has no version), so nothing is
+cached there.
 
 Measured on the real graph (bench/load.py, 2 cores, 8 clients): the answers cost 20-60 ms of query
 evaluation each, which kept the API's p99 latency above 200 ms; served from here, an answer costs
@@ -61,16 +62,16 @@ async def select(
     max_rows: int | None = None,
 ) -> SelectResult:
     """``store.select`` in the thread pool, answered from the app's cache when the same question was
-    already asked of the same store generation."""
+    already asked of the same data version."""
     store: Store = request.app.state.store
-    generation = getattr(store, "path", None) if store.kind == "embedded" else None
-    if generation is None:
+    version = store.data_version
+    if version is None:
         return await run_in_threadpool(store.select, sparql, bindings=bindings, max_rows=max_rows)
     cache: AnswerCache | None = getattr(request.app.state, "api_answers", None)
     if cache is None:  # created on first use, in the event loop: no race
         cache = request.app.state.api_answers = AnswerCache()
     terms = tuple(sorted((name, term.n3()) for name, term in (bindings or {}).items()))
-    key = (str(generation), sparql, terms, max_rows)
+    key = (version, sparql, terms, max_rows)
     answer = cache.get(key)
     if answer is None:
         answer = await run_in_threadpool(store.select, sparql, bindings=bindings, max_rows=max_rows)

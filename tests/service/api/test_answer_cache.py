@@ -1,5 +1,5 @@
 """The REST API's answer cache (cybertreaty/service/api_cache.py): one evaluation per question and
-store generation, a fresh answer after every accepted write, nothing cached over an external engine,
+data version, a fresh answer after every accepted write, nothing cached over an external engine,
 and a bounded size."""
 
 from __future__ import annotations
@@ -24,9 +24,9 @@ BETA = "https://w3id.org/cybertreaty/graph/source/beta"
 class Counting:
     """A store stand-in that counts its evaluations."""
 
-    def __init__(self, kind: str, path: str | None) -> None:
+    def __init__(self, kind: str, data_version: str | None) -> None:
         self.kind = kind
-        self.path = path
+        self.data_version = data_version
         self.calls = 0
 
     def select(
@@ -44,15 +44,15 @@ def ask(request: Any, sparql: str = LABELS, bindings: Mapping[str, Identifier] |
     return asyncio.run(api_cache.select(request, sparql, bindings, 100))
 
 
-def test_one_evaluation_per_question_and_generation() -> None:
-    store = Counting("embedded", "/store/gen-1")
+def test_one_evaluation_per_question_and_version() -> None:
+    store = Counting("embedded", "version-1")
     request = request_over(store)
     first = ask(request, bindings={"s": DEU})
     assert ask(request, bindings={"s": DEU}) is first and store.calls == 1
     ask(request, bindings={"s": URIRef("https://w3id.org/cybertreaty/id/state/FRA")})
     ask(request, sparql=LABELS + " LIMIT 1", bindings={"s": DEU})
     assert store.calls == 3  # other bindings, other text: other questions
-    store.path = "/store/gen-2"  # an accepted write moved the store to a new generation
+    store.data_version = "version-2"  # an accepted write moved the store to new data
     assert ask(request, bindings={"s": DEU}) is not first and store.calls == 4
 
 
@@ -75,8 +75,8 @@ def test_the_cache_is_bounded() -> None:
 
 
 def test_a_write_is_seen_at_once(make_store: Callable[..., Store]) -> None:
-    """Over a real writable embedded store: a committed update changes the generation directory,
-    so the cached answer from before the write is never served again."""
+    """Over a real writable embedded store: a committed update changes the data version, so the
+    cached answer from before the write is never served again."""
     store = make_store("embedded", writable=True, update_timeout=60)
     request = request_over(store)
     before = [str(r["label"]) for r in ask(request, LABELS, {"s": DEU}).rows]

@@ -116,6 +116,7 @@ class FailingStore:
     kind = "embedded"
     writable = False
     allowlist: tuple[str, ...] = ()
+    data_version = None  # nothing cached: every question reaches select()
 
     def __init__(self, error: Exception) -> None:
         self.error = error
