@@ -82,7 +82,7 @@ async def dump(request: Request, filename: str) -> Response:
         raise UnknownResource(f"The dump {filename!r} is listed but missing from the build.")
     tag = await run_in_threadpool(etag, path)
     headers = {"ETag": tag, "Cache-Control": "no-cache"}
-    if http_cache.not_modified(request, tag):
+    if http_cache.not_modified(request, tag, exists=True):
         return Response(status_code=304, headers=headers)
     media_type = MEDIA_TYPES.get(path.suffix, "application/octet-stream")
     return FileResponse(

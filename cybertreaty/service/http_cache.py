@@ -25,7 +25,12 @@ def if_none_match(request: Request) -> set[str]:
     return {part.strip().removeprefix("W/") for part in header.split(",") if part.strip()}
 
 
-def not_modified(request: Request, tag: str) -> bool:
-    """Whether a GET or HEAD for the answer tagged ``tag`` gets a 304: the client holds it."""
+def not_modified(request: Request, tag: str, *, exists: bool) -> bool:
+    """Whether a GET or HEAD for the answer tagged ``tag`` gets a 304: the client holds it.
+
+    ``If-None-Match: *`` asks whether any answer exists, which only ``exists`` can say: a query's
+    answer exists once it has run without error.
+    """
     held = if_none_match(request)
-    return request.method in ("GET", "HEAD") and ("*" in held or tag.removeprefix("W/") in held)
+    matched = tag.removeprefix("W/") in held or (exists and "*" in held)
+    return matched and request.method in ("GET", "HEAD")

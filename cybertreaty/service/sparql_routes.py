@@ -82,8 +82,8 @@ async def run_query(request: Request, operation: Operation) -> Response:
     formats = result_formats(request.headers.get("accept"), operation.formats)
     tag = _entity_tag(request, operation, formats)
     validators = {"ETag": tag, "Cache-Control": "no-cache"} if tag else {}
-    if tag and http_cache.not_modified(request, tag):  # the client holds this answer: no query
-        return Response(status_code=HTTPStatus.NOT_MODIFIED, headers={**validators, "Vary": "Accept"})
+    if tag and http_cache.not_modified(request, tag, exists=False):  # the client holds it: no query
+        return _not_modified(validators)
     work = asyncio.ensure_future(
         store_of(request).query_async(
             operation.text, formats=formats, dataset=operation.dataset, base_iri=endpoint_url(request)
@@ -91,7 +91,14 @@ async def run_query(request: Request, operation: Operation) -> Response:
     )
     if not await _answered_unless_client_leaves(request, work):
         return Response(status_code=CLIENT_CLOSED)  # nobody is listening; uvicorn drops it
-    return _result_response(request, work.result(), validators)
+    outcome = work.result()  # raises the query's error, if any
+    if tag and http_cache.not_modified(request, tag, exists=True):  # If-None-Match: *
+        return _not_modified(validators)
+    return _result_response(request, outcome, validators)
+
+
+def _not_modified(validators: dict[str, str]) -> Response:
+    return Response(status_code=HTTPStatus.NOT_MODIFIED, headers={**validators, "Vary": "Accept"})
 
 
 def _entity_tag(request: Request, operation: Operation, formats: Formats) -> str | None:

@@ -121,3 +121,10 @@ def test_an_update_changes_the_tag(
     after = revalidate(client, url, LABELS, tag)
     assert after.status_code == 200 and after.headers["etag"] != tag
     assert b"Allemagne" in after.content and b"Allemagne" not in before.content
+
+
+def test_if_none_match_any_needs_an_answer(client: httpx.Client, embedded: str) -> None:
+    """``If-None-Match: *`` asks whether an answer exists: a query in error has none."""
+    broken = revalidate(client, embedded, "SELECT * WHERE {", "*")
+    assert broken.status_code == 400 and "syntax error" in broken.text
+    assert revalidate(client, embedded, LABELS, "*").status_code == 304
