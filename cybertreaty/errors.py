@@ -70,6 +70,10 @@ class QueryTimeout(CybertreatyError):
     status = HTTPStatus.SERVICE_UNAVAILABLE
 
 
+class ValidationTimeout(QueryTimeout):
+    """Validating an upload (POST /validate) ran longer than its time limit and was stopped."""
+
+
 class EngineStopped(CybertreatyError):
     """The worker process evaluating the query died (an engine crash on a pathological query, or a
     kill from outside); it is being replaced, so the client may retry or simplify the query."""

@@ -90,6 +90,10 @@ class Settings:
         default=120.0,
         metadata=_help("Seconds an update (including its SHACL validation) may run before it is stopped."),
     )
+    validation_timeout: float = field(
+        default=30.0,
+        metadata=_help("Seconds POST /validate may spend checking one upload before it is stopped (503)."),
+    )
     max_result_rows: int = field(
         default=10_000,
         metadata=_help(
@@ -110,6 +114,13 @@ class Settings:
     )
     max_concurrent_queries: int = field(
         default=16, metadata=_help("Queries running or waiting for a worker at once; more get 503 at once.")
+    )
+    max_concurrent_validations: int = field(
+        default=2,
+        metadata=_help(
+            "Uploads that POST /validate checks at once (each costs up to seconds of CPU and a copy of "
+            "the upload's graph in the server process); more get 503 at once."
+        ),
     )
     update_token: str | None = field(
         default=None,
@@ -261,7 +272,7 @@ def _validate(s: Settings) -> None:
     _check_types(s)
     if not 0 <= s.port <= 65535:
         raise SettingsError("port", f"{s.port} is not a TCP port")
-    for name in ("query_timeout", "update_timeout"):
+    for name in ("query_timeout", "update_timeout", "validation_timeout"):
         if getattr(s, name) <= 0:
             raise SettingsError(name, "must be greater than 0")
     at_least_one = (

@@ -187,14 +187,16 @@ class Store(Protocol):
 
 
 class Limits:
-    """Concurrency cap: a query either gets a slot at once or is refused with 503."""
+    """Concurrency cap: a query (or other costly work) either gets a slot at once or is refused
+    with 503."""
 
-    def __init__(self, max_concurrent: int) -> None:
+    def __init__(self, max_concurrent: int, what: str = "queries") -> None:
         self._slots = threading.BoundedSemaphore(max_concurrent)
+        self._what = what
 
     def __enter__(self) -> None:
         if not self._slots.acquire(blocking=False):
-            raise ServerBusy("Too many queries are running; try again in a moment.")
+            raise ServerBusy(f"Too many {self._what} are running; try again in a moment.")
 
     def __exit__(self, *exc: object) -> None:
         self._slots.release()

@@ -4,7 +4,9 @@ The body's Content-Type says what it is (Turtle, N-Triples, N-Quads, TriG, JSON-
 one data/ file, whose kind comes from the header or ``?kind=``). The report is JSON by default,
 or the SHACL validation report in Turtle for ``Accept: text/turtle``. A thin translation over
 cybertreaty.curation.upload: 413 over the size limit, 400 naming why input cannot be parsed
-(JSON-LD contexts are never fetched: a remote or file: @context is refused), 415 for other types.
+(JSON-LD contexts are never fetched: a remote or file: @context is refused), 415 for other types,
+503 when max_concurrent_validations uploads are already being checked or when one passes
+validation_timeout (each is checked in a process of its own, killed then).
 """
 
 from __future__ import annotations
@@ -14,10 +16,12 @@ from starlette.concurrency import run_in_threadpool
 
 from cybertreaty import paths
 from cybertreaty.curation.errors import InputRejected, InputTooLarge
-from cybertreaty.curation.upload import UPLOAD_FORMATS, validate_upload
+from cybertreaty.curation.upload import UPLOAD_FORMATS
+from cybertreaty.curation.upload_process import UploadJob, validate_in_process
 from cybertreaty.errors import BadRequest, NotAcceptable, PayloadTooLarge, UnsupportedMediaType
 from cybertreaty.graph.formats import Family, ResultFormat
-from cybertreaty.graph.iris import DEFAULT_BASE, Iris
+from cybertreaty.graph.iris import DEFAULT_BASE
+from cybertreaty.graph.store import Limits
 from cybertreaty.service.sparql_protocol import choose
 
 router = APIRouter()
@@ -40,6 +44,7 @@ def _body_schema(media_type: str) -> dict[str, object]:
         200: {"description": "The validation report (conforms or not)", "content": {"text/turtle": {}}},
         400: {"description": "The upload cannot be parsed; the message says why"},
         413: {"description": "The upload is over the size limit"},
+        503: {"description": "Too many validations are running, or this one passed its time limit"},
         406: {"description": "The Accept header names neither JSON nor Turtle"},
         415: {"description": "The Content-Type is not one of the accepted formats"},
     },
@@ -62,24 +67,28 @@ async def validate_upload_route(request: Request, kind: str | None = None) -> Re
         raise NotAcceptable([f.media_type for f in _REPORTS], "a validation report")
     body = await request.body()
     settings = request.app.state.settings
+    job = UploadJob(
+        body, fmt, chosen.key, str(paths.data_dir()), kind, _base(settings.base_iri), settings.max_body_bytes
+    )
     try:
-        outcome = await run_in_threadpool(
-            validate_upload,
-            body,
-            fmt,
-            data_dir=paths.data_dir(),
-            kind=kind,
-            iris=_iris(settings.base_iri),
-            limit=settings.max_body_bytes,
-        )
+        with _limits(request):
+            text = await run_in_threadpool(validate_in_process, job, settings.validation_timeout)
     except InputTooLarge as exc:
         raise PayloadTooLarge(str(exc)) from None
     except InputRejected as exc:
         raise BadRequest(str(exc)) from None
-    text = outcome.as_turtle() if chosen.key == "turtle" else outcome.as_json()
     return Response(text, media_type=f"{chosen.media_type}; charset=utf-8", headers={"Vary": "Accept"})
 
 
-def _iris(base: str) -> Iris:
+def _limits(request: Request) -> Limits:
+    """The app's cap on validations at once (max_concurrent_validations)."""
+    limits: Limits | None = getattr(request.app.state, "validation_limits", None)
+    if limits is None:  # created on first use, in the event loop: no race
+        maximum = request.app.state.settings.max_concurrent_validations
+        limits = request.app.state.validation_limits = Limits(maximum, what="validations")
+    return limits
+
+
+def _base(base: str) -> str:
     # The data's IRIs are minted under a slash base; a '#' base (allowed for the service) is not one.
-    return Iris(base) if base.endswith("/") else Iris(DEFAULT_BASE)
+    return base if base.endswith("/") else DEFAULT_BASE

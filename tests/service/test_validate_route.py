@@ -6,6 +6,8 @@ from __future__ import annotations
 import datetime as dt
 import json
 import shutil
+import threading
+import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -204,3 +206,55 @@ def test_other_content_types_and_accepts_are_refused(client: TestClient) -> None
     assert response.text.startswith(
         "None of the requested media types can be produced for a validation report."
     )
+
+
+CT = "https://w3id.org/cybertreaty/ontology#"
+
+
+def unsourced_signatures(count: int) -> bytes:
+    """Signatures with neither actor nor instrument nor source: every one is a violation, and
+    pySHACL's cost grows with the square of their number (500 took 5 s, 5,000 took 297 s)."""
+    lines = []
+    for n in range(count):
+        subject = f"<https://example.org/signature/{n}>"
+        lines.append(f"{subject} <http://www.w3.org/1999/02/22-rdf-syntax-ns#type> <{CT}Signature> .")
+        lines.append(f'{subject} <{CT}date> "2025-10-25"^^<http://www.w3.org/2001/XMLSchema#date> .')
+    return "\n".join(lines).encode()
+
+
+SLOW = unsourced_signatures(3000)  # minutes of pySHACL
+
+
+@pytest.fixture(scope="module")
+def strict(home: Path, make_store: Callable[..., Store]) -> Iterator[TestClient]:
+    """One validation at a time, each stopped after 1 s."""
+    settings = Settings(max_body_bytes=LIMIT, validation_timeout=1.0, max_concurrent_validations=1)
+    app = create_app(settings, make_store("embedded"))
+    with pytest.MonkeyPatch.context() as patch, TestClient(app) as test_client:
+        patch.setenv("CYBERTREATY_HOME", str(home))
+        yield test_client
+
+
+def test_a_slow_validation_is_stopped_at_its_time_limit(strict: TestClient) -> None:
+    started = time.monotonic()
+    response = post(strict, SLOW, "application/n-triples")
+    assert response.status_code == 503, response.text[:300]
+    assert "stopped after the time limit of 1 s" in response.text
+    assert time.monotonic() - started < 10  # the time limit, plus starting the process
+    assert post(strict, unsourced_signatures(2), "application/n-triples").status_code == 200
+
+
+def test_validations_at_once_are_capped(strict: TestClient) -> None:
+    """While one upload is being checked, another gets 503 at once, with Retry-After."""
+    slow: dict[str, httpx.Response] = {}
+    thread = threading.Thread(target=lambda: slow.update(r=post(strict, SLOW, "application/n-triples")))
+    thread.start()
+    time.sleep(0.3)
+    try:
+        second = post(strict, unsourced_signatures(2), "application/n-triples")
+        assert second.status_code == 503 and "Too many validations" in second.text
+        assert second.headers["retry-after"] == "1"
+    finally:
+        thread.join(30)
+    assert slow["r"].status_code == 503  # the slow one passed its time limit
+    assert post(strict, unsourced_signatures(2), "application/n-triples").status_code == 200
