@@ -57,21 +57,14 @@ def check_child(conn: Connection) -> None:
 def validate_in_process(job: UploadJob, timeout: float) -> str:
     """The report's text. Raises InputTooLarge or InputRejected as validate_upload does,
     ValidationTimeout past ``timeout`` seconds, EngineStopped if the child dies."""
-    process, conn = processes.start(f"{__name__}:check_child")
-    try:
-        conn.send(job)
-        if not conn.poll(timeout):
-            raise ValidationTimeout(
-                f"The validation was stopped after the time limit of {timeout:g} s; nothing was "
-                "stored. Uploads with many violations take longest: check a part of the data, or "
-                "run `cybertreaty validate` on your own machine."
-            )
-        status, detail = conn.recv()
-    except (EOFError, OSError):
-        status, detail = "stopped", None
-    finally:
-        processes.kill(process)
-        conn.close()
+    reply = processes.run_once(f"{__name__}:check_child", job, timeout)
+    if reply is None:
+        raise ValidationTimeout(
+            f"The validation was stopped after the time limit of {timeout:g} s; nothing was stored. "
+            "Uploads with many violations take longest: check a part of the data, or run "
+            "`cybertreaty validate` on your own machine."
+        )
+    status, detail = reply
     if status == "too-large":
         raise InputTooLarge(detail)
     if status == "rejected":

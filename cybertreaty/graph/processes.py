@@ -1,4 +1,4 @@
-"""Child processes for work that may have to be killed (queries, updates).
+"""Child processes for work that may have to be killed (queries, updates, upload validation).
 
 Children are started as ``python -m cybertreaty.graph.processes <fd> <module:function> ...`` with
 one end of a socket pair, over which parent and child exchange pickled messages (multiprocessing's
@@ -16,6 +16,7 @@ import socket
 import subprocess
 import sys
 from multiprocessing.connection import Connection
+from typing import Any
 
 
 def start(target: str, *args: str) -> tuple[subprocess.Popen[bytes], Connection]:
@@ -34,6 +35,26 @@ def start(target: str, *args: str) -> tuple[subprocess.Popen[bytes], Connection]
     finally:
         child.close()
     return process, Connection(parent.detach())
+
+
+def run_once(target: str, job: object, timeout: float) -> tuple[str, Any] | None:
+    """Send ``job`` to ``target`` in a fresh process and return its one reply (a status and a
+    detail); ("stopped", None) if the process died first, None if ``timeout`` seconds passed. The
+    process is killed in every case."""
+    process, conn = start(target)
+    try:
+        conn.send(job)
+        if not conn.poll(timeout):
+            return None
+        reply: tuple[str, Any] = conn.recv()
+        return reply
+    except (EOFError, OSError):
+        # It died (an engine crash, a kill from outside): depending on the moment, the connection
+        # reports that as an end of file or as a reset.
+        return "stopped", None
+    finally:
+        kill(process)
+        conn.close()
 
 
 def _child_main(argv: list[str]) -> None:

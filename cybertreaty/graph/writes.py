@@ -279,21 +279,10 @@ def run_write_in_process(job: WriteJob, timeout: float) -> WriteResult:
     from cybertreaty.graph.worker import WorkerError, parse_syntax_error
 
     started = time.monotonic()
-    process, parent = processes.start(f"{__name__}:write_child")
-    try:
-        parent.send(job)
-        if not parent.poll(timeout):
-            raise QueryTimeout(
-                f"The update was stopped after the time limit of {timeout:g} s; nothing written."
-            )
-        status, detail = parent.recv()
-    except (EOFError, OSError):
-        # The process died (an engine crash, or a kill from outside): depending on the moment, the
-        # connection reports it as an end of file or as a reset, as in the query worker pool.
-        status, detail = "stopped", None
-    finally:
-        processes.kill(process)
-        parent.close()
+    reply = processes.run_once(f"{__name__}:write_child", job, timeout)
+    if reply is None:
+        raise QueryTimeout(f"The update was stopped after the time limit of {timeout:g} s; nothing written.")
+    status, detail = reply
     if status == "ok":
         result: WriteResult = detail
         return result
