@@ -40,6 +40,22 @@ from cybertreaty.graph.report import (
 )
 from cybertreaty.graph.vocab import CT, ORG
 
+
+def _data_graphs_are_true() -> None:
+    """pySHACL writes each result's focus node as ``(datagraph or sg, node)``: the ``or`` asks the
+    data graph for its truth, which Python answers with ``len()``, and over a pyoxigraph store that
+    counts every triple again. That made validation quadratic in the number of violations: 5,000
+    signatures lacking their actor took 297 s (7.4 s once a data graph is simply true), 500 took
+    4.2 s (0.64 s, the same report). A data graph object is always true, as pySHACL means it."""
+    from pyshacl import graph_abstraction
+
+    data_graph = getattr(graph_abstraction, "OxigraphDataGraph", None)
+    if data_graph is not None and "__bool__" not in vars(data_graph):
+        data_graph.__bool__ = lambda self: True
+
+
+_data_graphs_are_true()
+
 __all__ = [
     "EXIT_CONFORMS",
     "EXIT_INPUT_ERROR",

@@ -436,3 +436,36 @@ def test_a_realistic_graph_validates_cleanly_and_quickly(tmp_path: Path) -> None
     elapsed = time.perf_counter() - started
     assert report.results == ()
     assert elapsed < 10
+
+
+def test_a_data_graph_is_true_without_counting_its_triples(monkeypatch: pytest.MonkeyPatch) -> None:
+    """pySHACL asks ``datagraph or sg`` for every result: counting the graph each time made
+    validation quadratic in the number of violations (see validate._data_graphs_are_true)."""
+    from pyshacl.graph_abstraction import OxigraphDataGraph
+
+    def no_counting(*args: object) -> int:
+        raise AssertionError("the data graph was counted")
+
+    store = ox.Store()
+    store.add(ox.Quad(ox.NamedNode(ID + "s"), ox.NamedNode(CT + "p"), ox.Literal("o")))
+    graph = OxigraphDataGraph(store)
+    monkeypatch.setattr(OxigraphDataGraph, "__len__", no_counting)
+    assert bool(graph) is True
+
+
+@pytest.mark.parametrize("count", [1, 40, 300])
+def test_every_violation_is_reported(count: int) -> None:
+    """Signatures with a date but no actor, instrument or source: each one is reported."""
+    store = ox.Store()
+    for n in range(count):
+        signature = ox.NamedNode(f"{ID}action/signature-{n}")
+        store.add(ox.Quad(signature, ox.NamedNode(RDF_TYPE), ox.NamedNode(CT + "Signature")))
+        store.add(ox.Quad(signature, ox.NamedNode(CT + "date"), ox.Literal("2025-10-25", datatype=XSD_DATE)))
+    report = validate(store)
+    focus_nodes = {r.focus_node for r in report.results if r.severity is Severity.VIOLATION}
+    assert not report.conforms
+    assert focus_nodes == {f"{ID}action/signature-{n}" for n in range(count)}
+
+
+RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
+XSD_DATE = ox.NamedNode("http://www.w3.org/2001/XMLSchema#date")
