@@ -137,7 +137,9 @@ class RemoteStore(ChangeWriter):
         try:
             with self._limits, self._request(text, dataset, timeout) as answer:
                 cut = results.Cut(limit, self._max_bytes)
-                form, body, truncated, count = _serialize(answer, formats, shape.form, cut)
+                form, fmt, written = results.write_answer(
+                    answer, formats.for_form, shape.form, dict(PREFIXES), cut
+                )
                 del answer
         except QuerySyntaxError as error:
             raise _unshift(error, len(text) - len(sparql)) from None
@@ -145,8 +147,9 @@ class RemoteStore(ChangeWriter):
             # pyoxigraph's result objects must be dropped on the thread that made them; a
             # traceback keeping this frame alive would drop them wherever it is collected.
             raise error.with_traceback(None) from None
-        media_type = formats.for_form(form).media_type
-        return QueryOutcome(body, media_type, form, truncated, time.perf_counter() - started, count)
+        assert fmt is not None  # for_form raises NotAcceptable rather than give None
+        elapsed = time.perf_counter() - started
+        return QueryOutcome(written.body, fmt.media_type, form, written.truncated, elapsed, written.count)
 
     async def query_async(
         self,
@@ -306,23 +309,3 @@ def _parse_answer(response: httpx.Response, deadline: float) -> Any:
     raise UpstreamError(
         f"The SPARQL engine answered with {media_type or 'no media type'}, which we did not ask."
     )
-
-
-def _serialize(
-    answer: Any, formats: Formats, hint: QueryForm | None, cut: results.Cut
-) -> tuple[QueryForm, bytes, bool, int | None]:
-    """Cut ``answer`` at the limits and write it in the chosen format."""
-    if isinstance(answer, ox.QueryBoolean):
-        return (
-            QueryForm.ASK,
-            results.serialize_boolean(formats.for_form(QueryForm.ASK), bool(answer)),
-            False,
-            None,
-        )
-    if isinstance(answer, ox.QuerySolutions):
-        fmt = formats.for_form(QueryForm.SELECT)
-        written = results.write_solutions(fmt, [v.value for v in answer.variables], answer, cut)
-        return QueryForm.SELECT, written.body, written.truncated, written.count
-    form = QueryForm.DESCRIBE if hint is QueryForm.DESCRIBE else QueryForm.CONSTRUCT
-    written = results.write_triples(formats.for_form(form), answer, dict(PREFIXES), cut)
-    return form, written.body, written.truncated, written.count

@@ -21,6 +21,7 @@ from xml.sax.saxutils import escape, quoteattr
 import pyoxigraph as ox
 
 from cybertreaty.graph.formats import ResultFormat
+from cybertreaty.graph.sparql_text import QueryForm
 
 Term = ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple
 Row = Sequence[Term | None]
@@ -55,8 +56,34 @@ class Cut:
 @dataclass(frozen=True)
 class Written:
     body: bytes
-    count: int  # rows or triples written
+    count: int | None  # rows or triples written (None for ASK)
     truncated: bool
+
+
+def write_answer(
+    answer: ox.QueryBoolean | ox.QuerySolutions | Iterable[ox.Triple],
+    choose: Callable[[QueryForm], ResultFormat | None],
+    hint: QueryForm | None,
+    prefixes: dict[str, str],
+    cut: Cut,
+) -> tuple[QueryForm, ResultFormat | None, Written]:
+    """Any query's answer, its form, and the format ``choose`` gives for that form; written in it
+    and cut at ``cut``, or not written when ``choose`` gives None (the caller answers 406).
+    CONSTRUCT and DESCRIBE answers look alike: ``hint``, the lexer's form of the query, tells."""
+    if isinstance(answer, ox.QueryBoolean):
+        form = QueryForm.ASK
+    elif isinstance(answer, ox.QuerySolutions):
+        form = QueryForm.SELECT
+    else:
+        form = QueryForm.DESCRIBE if hint is QueryForm.DESCRIBE else QueryForm.CONSTRUCT
+    fmt = choose(form)
+    if fmt is None:
+        return form, None, Written(b"", None, False)
+    if isinstance(answer, ox.QueryBoolean):
+        return form, fmt, Written(serialize_boolean(fmt, bool(answer)), None, False)
+    if isinstance(answer, ox.QuerySolutions):
+        return form, fmt, write_solutions(fmt, [v.value for v in answer.variables], answer, cut)
+    return form, fmt, write_triples(fmt, answer, prefixes, cut)
 
 
 def write_solutions(

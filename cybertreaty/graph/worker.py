@@ -69,23 +69,15 @@ class JobResult:
 def execute(store: ox.Store, job: QueryJob) -> JobResult:
     """Run ``job`` on ``store`` and serialize its result (cut at ``job.max_rows``/``max_bytes``)."""
     answer = store.query(job.sparql, **_query_options(job))
-    if isinstance(answer, ox.QueryBoolean):
-        fmt = _format(job.tabular)
-        body = results.serialize_boolean(fmt, bool(answer)) if fmt else b""
-        return JobResult(body, fmt.media_type if fmt else None, QueryForm.ASK, False, None)
-    cut = results.Cut(job.max_rows, job.max_bytes)
-    if isinstance(answer, ox.QuerySolutions):
-        fmt = _format(job.tabular)
-        if fmt is None:  # the parent answers 406
-            return JobResult(b"", None, QueryForm.SELECT, False, None)
-        written = results.write_solutions(fmt, [v.value for v in answer.variables], answer, cut)
-        return JobResult(written.body, fmt.media_type, QueryForm.SELECT, written.truncated, written.count)
-    form = QueryForm.DESCRIBE if job.form_hint is QueryForm.DESCRIBE else QueryForm.CONSTRUCT
-    fmt = _format(job.graph)
-    if fmt is None:
-        return JobResult(b"", None, form, False, None)
-    written = results.write_triples(fmt, answer, dict(job.prefixes), cut)
-    return JobResult(written.body, fmt.media_type, form, written.truncated, written.count)
+    tabular, graph = _format(job.tabular), _format(job.graph)
+    form, fmt, written = results.write_answer(
+        answer,
+        lambda form: tabular if form.is_tabular else graph,
+        job.form_hint,
+        dict(job.prefixes),
+        results.Cut(job.max_rows, job.max_bytes),
+    )
+    return JobResult(written.body, fmt.media_type if fmt else None, form, written.truncated, written.count)
 
 
 def _format(key: str | None) -> ResultFormat | None:

@@ -80,13 +80,14 @@ async def sparql(request: Request) -> Response:
 
 async def run_query(request: Request, operation: Operation) -> Response:
     formats = result_formats(request.headers.get("accept"), operation.formats)
-    tag = _entity_tag(request, operation, formats)
+    base = endpoint_url(request)  # resolves the query's relative IRIs, so it shapes the answer
+    tag = _entity_tag(request, operation, formats, base)
     validators = {"ETag": tag, "Cache-Control": "no-cache"} if tag else {}
     if tag and http_cache.not_modified(request, tag, exists=False):  # the client holds it: no query
         return _not_modified(validators)
     work = asyncio.ensure_future(
         store_of(request).query_async(
-            operation.text, formats=formats, dataset=operation.dataset, base_iri=endpoint_url(request)
+            operation.text, formats=formats, dataset=operation.dataset, base_iri=base
         )
     )
     if not await _answered_unless_client_leaves(request, work):
@@ -101,7 +102,7 @@ def _not_modified(validators: dict[str, str]) -> Response:
     return Response(status_code=HTTPStatus.NOT_MODIFIED, headers={**validators, "Vary": "Accept"})
 
 
-def _entity_tag(request: Request, operation: Operation, formats: Formats) -> str | None:
+def _entity_tag(request: Request, operation: Operation, formats: Formats, base: str) -> str | None:
     """The ETag of a GET or HEAD answer over data of a known version: the same query, dataset,
     formats and limits over the same data give the same answer. Not for POST (not cached), long
     queries (not lexed in the event loop), nor queries with NOW(), RAND()... or a SERVICE call."""
@@ -121,7 +122,7 @@ def _entity_tag(request: Request, operation: Operation, formats: Formats) -> str
         "|".join(operation.dataset.named_graphs),
         formats.tabular.key if formats.tabular else "-",
         formats.graph.key if formats.graph else "-",
-        endpoint_url(request),  # the base IRI of the query's relative IRIs
+        base,
         f"{settings.max_result_rows}|{settings.max_result_bytes}",
     )
 
